@@ -1,0 +1,18 @@
+/** Entry point of the gateway: the one public endpoint. */
+import { loadGatewayConfig } from "./config";
+import { buildGateway } from "./app";
+
+async function main() {
+  const config = loadGatewayConfig();
+  const { app } = await buildGateway(config);
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info({ url: `http://${config.host}:${config.port}/graphql` }, "gateway ready");
+  const stop = () => void app.close().then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((err) => {
+  console.error("gateway failed to start:", err);
+  process.exit(1);
+});

@@ -1,0 +1,88 @@
+/** Resolvers of the elderly-care subgraph (schema.graphql is the source of truth). */
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
+import { Prisma, type ElderProfile, type ServiceOrder, type Visit, type AlarmCall } from "./generated/client";
+import { isoDate, isoTime } from "../kit/format";
+import { checkPageSize, decodeCursor, toConnection } from "../kit/pagination";
+import { apiError } from "../../gateway/src/errors";
+import type { Ctx } from "../kit/department";
+import type { Client } from "./db";
+import * as L from "./loaders";
+import { filterSql, type ElderFilter, type ParentColumn } from "./elder-query";
+
+type C = Ctx<Client>;
+type Ref = { id: string };
+interface PageArgs {
+  filter?: ElderFilter | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** One page of elders under a parent (a grid, a community or, with parent null, the whole district). */
+async function elderConnection(ctx: C, list: string, parent: ParentColumn, parentId: string, args: PageArgs, priorityOnly: boolean) {
+  const first = checkPageSize(args.first);
+  const after = decodeCursor(list, args.after);
+  const filter = args.filter ?? {};
+  const where = filterSql(filter, priorityOnly);
+  const key = { filter, priorityOnly };
+  const rows = await L.elderPages(ctx, parent, where, key, after, first + 1).load(parentId);
+  return toConnection(list, rows, first, (r) => r.citizenId, (r) => r, () => L.elderCounts(ctx, parent, where, key).load(parentId));
+}
+
+export const resolvers: GraphQLResolverMap<C> = {
+  Query: {
+    priorityElders: (_: unknown, args: PageArgs, ctx: C) => elderConnection(ctx, "priorityElders", null, "", args, true),
+    elders: (_: unknown, args: PageArgs, ctx: C) => elderConnection(ctx, "elders", null, "", args, false),
+    eldersWithUnvisitedAlarms: async (_: unknown, args: { days?: number; first?: number; after?: string }, ctx: C) => {
+      const days = args.days ?? 30;
+      if (!Number.isInteger(days) || days < 1 || days > 365) throw apiError("BAD_USER_INPUT", "days must be from 1 to 365.", { argument: "days" });
+      const first = checkPageSize(args.first);
+      const after = decodeCursor("eldersWithUnvisitedAlarms", args.after);
+      const gap = Prisma.sql`FROM alarm_call a WHERE NOT EXISTS (
+          SELECT 1 FROM visit v WHERE v.citizen_id = a.citizen_id
+            AND v.visited_at >= a.raised_at AND v.visited_at <= a.raised_at + make_interval(days => ${days}::int))`;
+      const cursor = after ? Prisma.sql` AND a.citizen_id > ${after}` : Prisma.empty;
+      const ids = await ctx.db.prisma.$queryRaw<{ id: string }[]>`SELECT DISTINCT a.citizen_id AS id ${gap}${cursor} ORDER BY 1 LIMIT ${first + 1}`;
+      const profiles = await Promise.all(ids.map((r) => L.profileByCitizen(ctx).load(r.id)));
+      const rows = profiles.filter((p): p is ElderProfile => p !== null);
+      return toConnection("eldersWithUnvisitedAlarms", rows, first, (r) => r.citizenId, (r) => r, async () => {
+        const [{ n }] = await ctx.db.prisma.$queryRaw<{ n: number }[]>`SELECT count(DISTINCT a.citizen_id)::int AS n ${gap}`;
+        return Number(n);
+      });
+    },
+  },
+  Grid: {
+    __resolveReference: (ref: Ref) => ({ id: ref.id }),
+    priorityElders: (g: Ref, args: PageArgs, ctx: C) => elderConnection(ctx, `grid:${g.id}`, "grid_id", g.id, args, true),
+  },
+  Community: {
+    __resolveReference: (ref: Ref) => ({ id: ref.id }),
+    priorityElders: (c: Ref, args: PageArgs, ctx: C) => elderConnection(ctx, `community:${c.id}`, "community_id", c.id, args, true),
+  },
+  Citizen: {
+    __resolveReference: (ref: Ref) => ({ id: ref.id }),
+    elderProfile: (c: Ref, _: unknown, ctx: C) => L.profileByCitizen(ctx).load(c.id),
+    serviceOrders: (c: Ref, a: { statuses?: string[] | null; first?: number }, ctx: C) => L.ordersByCitizen(ctx, a.statuses, checkPageSize(a.first ?? 20)).load(c.id),
+    visits: (c: Ref, a: { first?: number }, ctx: C) => L.visitsByCitizen(ctx, checkPageSize(a.first ?? 20)).load(c.id),
+    alarmCalls: (c: Ref, a: { unansweredOnly?: boolean; first?: number }, ctx: C) =>
+      L.alarmsByCitizen(ctx, a.unansweredOnly ?? false, checkPageSize(a.first ?? 20)).load(c.id),
+  },
+  ElderProfile: {
+    citizen: (p: ElderProfile) => ({ id: p.citizenId }),
+    grid: (p: ElderProfile) => ({ id: p.gridId }),
+    community: (p: ElderProfile) => ({ id: p.communityId }),
+    registeredAt: (p: ElderProfile) => isoDate(p.registeredAt),
+    closedAt: (p: ElderProfile) => isoDate(p.closedAt),
+    emergencyContacts: (p: ElderProfile, _: unknown, ctx: C) => L.contactsByCitizen(ctx).load(p.citizenId),
+    lastVisit: async (p: ElderProfile, _: unknown, ctx: C) => (await L.visitsByCitizen(ctx, 1).load(p.citizenId))[0] ?? null,
+    unansweredAlarmCalls: (p: ElderProfile, _: unknown, ctx: C) => L.alarmsByCitizen(ctx, true, 20).load(p.citizenId),
+  },
+  ElderConnection: {
+    totalCount: (c: { totalCount: () => Promise<number> }) => c.totalCount(),
+  },
+  ServiceOrder: { scheduledAt: (o: ServiceOrder) => isoTime(o.scheduledAt) },
+  Visit: { visitedAt: (v: Visit) => isoTime(v.visitedAt) },
+  AlarmCall: {
+    raisedAt: (a: AlarmCall) => isoTime(a.raisedAt),
+    handledAt: (a: AlarmCall) => isoTime(a.handledAt),
+  },
+};

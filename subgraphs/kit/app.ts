@@ -1,0 +1,62 @@
+/**
+ * Builds a department's HTTP service: Fastify + mercurius serving the schema built with
+ * @apollo/subgraph's buildSubgraphSchema from the department's SDL file. Building is separate from
+ * listening so tests can inject requests or listen on an ephemeral port.
+ */
+import { readFileSync } from "node:fs";
+import Fastify, { type FastifyInstance } from "fastify";
+import mercurius from "mercurius";
+import { parse, GraphQLError } from "graphql";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
+import { isRegisteredCode } from "../../gateway/src/errors";
+import { LoaderRegistry } from "./loaders";
+
+export interface SubgraphContext<Db> {
+  db: Db;
+  loaders: LoaderRegistry;
+}
+
+export interface SubgraphAppOptions<Db> {
+  name: string;
+  sdlPath: string;
+  resolvers: GraphQLResolverMap<SubgraphContext<Db>>;
+  db: Db;
+  logLevel?: string;
+  /** Called when the app closes (release the database). */
+  onClose?: () => Promise<void>;
+}
+
+/** Keeps registered codes and their messages; masks everything else (no stack or SQL reaches a client). */
+function maskError(err: GraphQLError, log: FastifyInstance["log"]): GraphQLError {
+  const original = err.originalError as (Error & { extensions?: Record<string, unknown> }) | undefined;
+  const code = err.extensions?.code ?? original?.extensions?.code;
+  if (isRegisteredCode(code) || !original) {
+    return new GraphQLError(err.message, { path: err.path, extensions: { ...(original?.extensions ?? {}), ...err.extensions, code: code ?? "GRAPHQL_VALIDATION_FAILED" } });
+  }
+  log.error({ err: original, path: err.path }, "resolver failed");
+  return new GraphQLError("Internal server error", { path: err.path, extensions: { code: "INTERNAL_SERVER_ERROR" } });
+}
+
+export function loadTypeDefs(sdlPath: string) {
+  return parse(readFileSync(sdlPath, "utf8"));
+}
+
+export async function buildSubgraphApp<Db>(opts: SubgraphAppOptions<Db>): Promise<FastifyInstance> {
+  const app = Fastify({ logger: { level: opts.logLevel ?? "info", name: opts.name }, bodyLimit: 1024 * 1024 });
+  const schema = buildSubgraphSchema([{ typeDefs: loadTypeDefs(opts.sdlPath), resolvers: opts.resolvers }]);
+  await app.register(mercurius, {
+    schema,
+    path: "/graphql",
+    graphiql: false,
+    context: (): SubgraphContext<Db> => ({ db: opts.db, loaders: new LoaderRegistry() }),
+    errorFormatter: (execution, ctx) => {
+      const errors = (execution.errors ?? []).map((e) => maskError(e, app.log));
+      const status = execution.data ? 200 : 400;
+      return { statusCode: status, response: { data: execution.data ?? null, errors: errors.map((e) => e.toJSON()) } };
+    },
+  });
+  app.get("/health", async () => ({ status: "ok", subgraph: opts.name }));
+  if (opts.onClose) app.addHook("onClose", async () => opts.onClose!());
+  return app;
+}

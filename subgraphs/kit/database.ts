@@ -1,0 +1,118 @@
+/**
+ * Opens a department database: embedded PGlite in its own folder, or PostgreSQL when a URL is configured.
+ * Both run the same migrations and the same Prisma client (driver adapters, no native engine).
+ */
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { applyMigrations, type SqlRunner } from "./migrate";
+
+export interface QueryStats {
+  /** SQL statements sent by the Prisma client since the counter was last reset. */
+  statements: number;
+}
+
+/** The minimal surface of a generated PrismaClient this kit relies on. */
+export interface PrismaLike {
+  $on(event: "query", cb: (e: { query: string }) => void): void;
+  $disconnect(): Promise<void>;
+}
+
+export interface DepartmentDb<C> {
+  prisma: C;
+  kind: "pglite" | "postgres";
+  stats: QueryStats;
+  /** Runs raw SQL (several statements allowed, no parameters). */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  migrationsDir: string;
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize?: number;
+}
+
+type ClientFactory<C> = (adapter: SqlDriverAdapterFactory | PrismaPGlite) => C;
+
+export async function openDepartmentDb<C extends PrismaLike>(opts: OpenOptions, createClient: ClientFactory<C>): Promise<DepartmentDb<C>> {
+  let runner: SqlRunner;
+  let adapter: SqlDriverAdapterFactory | PrismaPGlite;
+  let closeDriver: () => Promise<void>;
+  let kind: DepartmentDb<C>["kind"];
+  if (opts.databaseUrl) {
+    kind = "postgres";
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    runner = {
+      exec: async (sql) => void (await pool.query(sql)),
+      transaction: async (fn) => {
+        const c = await pool.connect();
+        try {
+          await c.query("BEGIN");
+          await fn({ exec: async (sql) => void (await c.query(sql)), transaction: () => Promise.reject(new Error("nested")) , query: async (sql, params) => (await c.query(sql, params)).rows });
+          await c.query("COMMIT");
+        } catch (e) {
+          await c.query("ROLLBACK").catch(() => undefined);
+          throw e;
+        } finally {
+          c.release();
+        }
+      },
+      query: async (sql, params) => (await pool.query(sql, params)).rows,
+    };
+    adapter = new PrismaPg(pool);
+    closeDriver = () => pool.end();
+  } else {
+    kind = "pglite";
+    mkdirSync(opts.dataDir, { recursive: true });
+    const lite = new PGlite(opts.dataDir);
+    await lite.waitReady;
+    runner = {
+      exec: async (sql) => void (await lite.exec(sql)),
+      transaction: (fn) =>
+        lite.transaction(async (tx) => {
+          await fn({ exec: async (sql) => void (await tx.exec(sql)), transaction: () => Promise.reject(new Error("nested")), query: async (sql, params) => (await tx.query(sql, params)).rows as Record<string, unknown>[] });
+        }) as Promise<void>,
+      query: async (sql, params) => (await lite.query(sql, params)).rows as Record<string, unknown>[],
+    };
+    adapter = new PrismaPGlite(lite);
+    closeDriver = () => lite.close();
+  }
+  await applyMigrations(runner, opts.migrationsDir);
+  const prisma = createClient(adapter);
+  const stats: QueryStats = { statements: 0 };
+  prisma.$on("query", () => {
+    stats.statements++;
+  });
+  return {
+    prisma,
+    kind,
+    stats,
+    exec: runner.exec,
+    async close() {
+      await prisma.$disconnect();
+      await closeDriver();
+    },
+  };
+}
+
+/** Creates the PostgreSQL database named in `url` if it does not exist yet (connects to `postgres`). */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ""));
+  if (!name) return;
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const c = new pg.Client({ connectionString: admin.toString() });
+  await c.connect();
+  try {
+    const { rowCount } = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (!rowCount) await c.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } finally {
+    await c.end();
+  }
+}

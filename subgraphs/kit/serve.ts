@@ -1,0 +1,47 @@
+/**
+ * Runs one department service: open and migrate its database, seed it on first start, listen, and close
+ * cleanly on SIGINT/SIGTERM. Used by each department's main.ts.
+ */
+import type { FastifyInstance } from "fastify";
+import { DEFAULT_SYNTHETIC } from "../synthetic";
+import type { Department } from "../departments";
+import { loadSubgraphConfig, type SubgraphConfig } from "./config";
+import { buildDepartmentApp, openDepartment, type AnyDepartment as DepartmentModule } from "./department";
+import { isSeeded, seedDepartments } from "./seed";
+import type { DepartmentDb, PrismaLike } from "./database";
+
+export interface RunningDepartment {
+  app: FastifyInstance;
+  db: DepartmentDb<PrismaLike>;
+  url: string;
+  config: SubgraphConfig;
+}
+
+/** Opens, seeds if empty, builds and listens. Port 0 picks a free port. */
+export async function startDepartment(mod: DepartmentModule, overrides: Partial<SubgraphConfig> = {}): Promise<RunningDepartment> {
+  const config = { ...loadSubgraphConfig(mod.name as Department), ...overrides };
+  const db = await openDepartment(mod, config);
+  if (!(await isSeeded(db))) {
+    await seedDepartments([{ mod, db }], { ...DEFAULT_SYNTHETIC, citizens: config.seedCitizens, seed: config.seed });
+  }
+  const app = await buildDepartmentApp(mod, db, config, () => db.close());
+  await app.listen({ port: config.port, host: config.host });
+  const addr = app.server.address();
+  const port = typeof addr === "object" && addr ? addr.port : config.port;
+  return { app, db, url: `http://${config.host}:${port}/graphql`, config };
+}
+
+export function main(mod: DepartmentModule): void {
+  startDepartment(mod).then(
+    ({ app, url }) => {
+      app.log.info({ url }, `${mod.name} subgraph ready`);
+      const stop = () => void app.close().then(() => process.exit(0));
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    },
+    (err) => {
+      console.error(`${mod.name} failed to start:`, err);
+      process.exit(1);
+    },
+  );
+}

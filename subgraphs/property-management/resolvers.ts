@@ -1,0 +1,74 @@
+/** Resolvers of the property-management subgraph (schema.graphql is the source of truth). */
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
+import type { Building, Unit, Residence, FeeAccount, RepairRequest } from "./generated/client";
+import { isoDate, isoTime, yuan } from "../kit/format";
+import { checkPageSize, decodeCursor, toConnection } from "../kit/pagination";
+import type { Ctx } from "../kit/department";
+import type { Client } from "./db";
+import * as L from "./loaders";
+
+type C = Ctx<Client>;
+type Ref = { id: string };
+type Page = { first?: number | null; after?: string | null };
+
+async function buildingConnection(ctx: C, list: string, where: { gridId?: string; communityId?: string }, args: Page) {
+  const first = checkPageSize(args.first);
+  const after = decodeCursor(list, args.after);
+  const rows = await ctx.db.prisma.building.findMany({ where: { ...where, ...(after ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: first + 1 });
+  return toConnection(list, rows, first, (r) => r.id, (r) => r, () => ctx.db.prisma.building.count({ where }));
+}
+
+export const resolvers: GraphQLResolverMap<C> = {
+  Query: {
+    building: (_: unknown, { id }: Ref, ctx: C) => L.buildingById(ctx).load(id),
+    unit: (_: unknown, { id }: Ref, ctx: C) => L.unitById(ctx).load(id),
+    buildings: (_: unknown, a: Page & { gridId?: string | null; communityId?: string | null }, ctx: C) =>
+      buildingConnection(ctx, "buildings", { ...(a.gridId ? { gridId: a.gridId } : {}), ...(a.communityId ? { communityId: a.communityId } : {}) }, a),
+  },
+  Citizen: {
+    __resolveReference: (ref: Ref) => ({ id: ref.id }),
+    residences: (c: Ref, a: { currentOnly?: boolean }, ctx: C) => L.residencesByCitizen(ctx, a.currentOnly ?? false).load(c.id),
+    feeAccounts: (c: Ref, _: unknown, ctx: C) => L.feeAccountsByCitizen(ctx).load(c.id),
+    repairRequests: (c: Ref, a: { openOnly?: boolean; first?: number }, ctx: C) => L.repairsByCitizen(ctx, a.openOnly ?? false, checkPageSize(a.first ?? 20)).load(c.id),
+  },
+  Grid: {
+    __resolveReference: (ref: Ref) => ({ id: ref.id }),
+    buildings: (g: Ref, a: Page, ctx: C) => buildingConnection(ctx, `grid:${g.id}`, { gridId: g.id }, a),
+  },
+  Building: {
+    __resolveReference: (ref: Ref, ctx: C) => L.buildingById(ctx).load(ref.id),
+    community: (b: Building) => ({ id: b.communityId }),
+    grid: (b: Building) => ({ id: b.gridId }),
+    company: (b: Building, _: unknown, ctx: C) => L.companyById(ctx).load(b.companyId),
+    units: async (b: Building, a: Page, ctx: C) => {
+      const first = checkPageSize(a.first);
+      const list = `building:${b.id}`;
+      const after = decodeCursor(list, a.after);
+      const rows = await ctx.db.prisma.unit.findMany({ where: { buildingId: b.id, ...(after ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: first + 1 });
+      return toConnection(list, rows, first, (r) => r.id, (r) => r, () => ctx.db.prisma.unit.count({ where: { buildingId: b.id } }));
+    },
+  },
+  Unit: {
+    __resolveReference: (ref: Ref, ctx: C) => L.unitById(ctx).load(ref.id),
+    building: (u: Unit, _: unknown, ctx: C) => L.buildingById(ctx).load(u.buildingId),
+    address: async (u: Unit, _: unknown, ctx: C) => `${(await L.buildingById(ctx).load(u.buildingId))?.address ?? ""}${u.number}`,
+    currentResidents: (u: Unit, _: unknown, ctx: C) => L.currentResidentsByUnit(ctx).load(u.id),
+  },
+  Residence: {
+    citizen: (r: Residence) => ({ id: r.citizenId }),
+    unit: (r: Residence, _: unknown, ctx: C) => L.unitById(ctx).load(r.unitId),
+    movedIn: (r: Residence) => isoDate(r.movedIn),
+    movedOut: (r: Residence) => isoDate(r.movedOut),
+  },
+  FeeAccount: {
+    unit: (f: FeeAccount, _: unknown, ctx: C) => L.unitById(ctx).load(f.unitId),
+    balance: (f: FeeAccount) => yuan(f.balanceCents),
+  },
+  RepairRequest: {
+    unit: (r: RepairRequest, _: unknown, ctx: C) => L.unitById(ctx).load(r.unitId),
+    openedAt: (r: RepairRequest) => isoTime(r.openedAt),
+    closedAt: (r: RepairRequest) => isoTime(r.closedAt),
+  },
+  BuildingConnection: { totalCount: (c: { totalCount: () => Promise<number> }) => c.totalCount() },
+  UnitConnection: { totalCount: (c: { totalCount: () => Promise<number> }) => c.totalCount() },
+};
