@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import Fastify, { type FastifyInstance } from "fastify";
 import { ApolloServer } from "@apollo/server";
 import { ApolloGateway } from "@apollo/gateway";
-import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
+import fastifyApollo from "@as-integrations/fastify";
 import type { GatewayConfig } from "./config";
 import { createServiceBuilder } from "./data-sources";
 import { createErrorFormatter } from "./plugins/error-masking";
@@ -33,7 +33,6 @@ export async function buildGateway(config: GatewayConfig): Promise<BuiltGateway>
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(app.log),
-    plugins: [fastifyApolloDrainPlugin(app)],
   });
   await server.start();
   insights.execute = async (query, variables) => {
@@ -45,6 +44,8 @@ export async function buildGateway(config: GatewayConfig): Promise<BuiltGateway>
   };
   await app.register(fastifyApollo(server), { path: "/graphql", context: async (req) => ({ requestId: String(req.id) }) });
   app.get("/health", async () => ({ status: "ok" }));
+  // Fastify drains HTTP connections on close; Apollo Server then stops (no drain plugin: it would close
+  // Fastify again from inside its own onClose).
   app.addHook("onClose", async () => {
     await server.stop();
   });

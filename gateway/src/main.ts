@@ -10,6 +10,7 @@ async function main() {
   const stop = () => void app.close().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  if (process.send) process.once("disconnect", stop);
 }
 
 main().catch((err) => {

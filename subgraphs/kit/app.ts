@@ -52,7 +52,8 @@ export async function buildSubgraphApp<Db>(opts: SubgraphAppOptions<Db>): Promis
     context: (): SubgraphContext<Db> => ({ db: opts.db, loaders: new LoaderRegistry() }),
     errorFormatter: (execution, ctx) => {
       const errors = (execution.errors ?? []).map((e) => maskError(e, app.log));
-      const status = execution.data ? 200 : 400;
+      // Always 200: the only client is the gateway, which reads GraphQL errors from the body (a 4xx would hide them).
+      const status = 200;
       return { statusCode: status, response: { data: execution.data ?? null, errors: errors.map((e) => e.toJSON()) } };
     },
   });

@@ -38,6 +38,8 @@ export function main(mod: DepartmentModule): void {
       const stop = () => void app.close().then(() => process.exit(0));
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
+      // Started by `npm start`: stop when the supervisor goes away.
+      if (process.send) process.once("disconnect", stop);
     },
     (err) => {
       console.error(`${mod.name} failed to start:`, err);

@@ -58,7 +58,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
           dataDir: join(dataDir, dept),
           databaseUrl: opts.databaseUrls?.[dept],
           seedCitizens: citizens,
-          logLevel: "silent",
+          logLevel: (process.env.TEST_LOG_LEVEL as "silent") ?? "silent",
         });
       }),
     );
@@ -70,7 +70,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
   const { app } = await buildGateway({
     ...base,
     port: 0,
-    logLevel: "silent",
+    logLevel: (process.env.TEST_LOG_LEVEL as "silent") ?? "silent",
     subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([k, v]) => [k, v.url])),
   });
   await app.listen({ port: 0, host: "127.0.0.1" });

@@ -15,7 +15,14 @@ const children: { name: string; proc: ChildProcess }[] = [];
 let stopping = false;
 
 function run(name: string, file: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const proc = spawn(process.execPath, ["--import", "tsx", file], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"] });
+  // Each child runs in its own process group (a terminal's Ctrl-C reaches only this supervisor, which then
+  // stops the children in order) and holds an IPC channel, so it also stops if the supervisor dies.
+  const proc = spawn(process.execPath, ["--import", "tsx", file], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    detached: true,
+  });
   children.push({ name, proc });
   proc.on("exit", (code, signal) => {
     if (!stopping) {

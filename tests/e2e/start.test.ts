@@ -1,0 +1,95 @@
+/**
+ * End to end: `npm start`'s program starts four subgraph processes and the gateway on a fresh data folder
+ * (migrating and seeding each department on first start), answers over real HTTP, and stops cleanly on
+ * Ctrl-C (SIGINT).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { freePorts } from "../helpers/ports";
+import { post } from "../helpers/system";
+import { operation } from "../helpers/operations";
+
+const root = resolve(__dirname, "../..");
+let proc: ChildProcess;
+let output = "";
+let gateway: string;
+let dataDir: string;
+let ports: number[];
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "cg-e2e-"));
+  ports = await freePorts(5);
+  const [gw, ca, ps, ec, pm] = ports;
+  gateway = `http://127.0.0.1:${gw}/graphql`;
+  proc = spawn(process.execPath, ["--import", "tsx", "gateway/src/cli/start-all.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_OPTIONS: "",
+      DATA_DIR: dataDir,
+      SEED_CITIZENS: "1500",
+      LOG_LEVEL: "warn",
+      PORT: String(gw),
+      CIVIL_AFFAIRS_PORT: String(ca),
+      PUBLIC_SECURITY_PORT: String(ps),
+      ELDERLY_CARE_PORT: String(ec),
+      PROPERTY_MANAGEMENT_PORT: String(pm),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  proc.stdout!.on("data", (d) => (output += d));
+  proc.stderr!.on("data", (d) => (output += d));
+  await new Promise<void>((res, rej) => {
+    const t = setInterval(() => {
+      if (output.includes("Citizen Graph is up")) {
+        clearInterval(t);
+        res();
+      } else if (proc.exitCode !== null) {
+        clearInterval(t);
+        rej(new Error(`start-all exited early:\n${output}`));
+      }
+    }, 200);
+  });
+}, 240_000);
+
+afterAll(() => {
+  if (proc && proc.exitCode === null) proc.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("npm start", () => {
+  it("prints the endpoint and an example query", () => {
+    expect(output).toContain(gateway);
+    expect(output).toContain("curl");
+  });
+
+  it("created one embedded database folder per department", () => {
+    for (const d of ["civil-affairs", "public-security", "elderly-care", "property-management"]) expect(existsSync(join(dataDir, d))).toBe(true);
+  });
+
+  it("answers the example query printed at start, across all four departments", async () => {
+    const res = await post(gateway, { query: operation("PersonFile"), variables: { id: "P00000001" } });
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+    const c = res.body.data!.citizen;
+    expect(c.name).toMatch(/^[\u4e00-\u9fff]+$/);
+    expect(c.residences.length).toBeGreaterThan(0);
+  });
+
+  it("serves a grid's priority elders", async () => {
+    const res = await post(gateway, { query: operation("GridPriorityElders"), variables: { gridId: "G-0101", first: 5 } });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.grid.priorityElders.edges.length).toBeGreaterThan(0);
+  });
+
+  it("stops every process cleanly on Ctrl-C", async () => {
+    const exited = new Promise<number | null>((res) => proc.once("exit", (code) => res(code)));
+    proc.kill("SIGINT");
+    expect(await exited).toBe(0);
+    for (const p of ports) {
+      await expect(fetch(`http://127.0.0.1:${p}/health`)).rejects.toThrow();
+    }
+  }, 30_000);
+});
