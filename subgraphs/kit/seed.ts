@@ -34,7 +34,7 @@ export async function isSeeded(db: DepartmentDb<PrismaLike>): Promise<boolean> {
 /** Empties every table of the department (its migrations stay applied). */
 export async function resetDepartment(mod: DepartmentModule, db: DepartmentDb<PrismaLike>): Promise<void> {
   const tables = await (db.prisma as unknown as { $queryRawUnsafe<T>(q: string): Promise<T> }).$queryRawUnsafe<{ t: string }[]>(
-    `SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_cg_migrations'`,
+    `SELECT tablename::text AS t FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_cg_migrations'`,
   );
   if (tables.length) await db.exec(`TRUNCATE ${tables.map((r) => `"${r.t}"`).join(", ")} CASCADE`);
 }

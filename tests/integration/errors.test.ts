@@ -17,7 +17,8 @@ describe("client errors", () => {
   it("rejects a malformed cursor with INVALID_CURSOR and serves the rest", async () => {
     const res = await sys.gql(`{ grid(id: "G-0101") { name priorityElders(first: 2, after: "bogus") { totalCount } } communities { id } }`);
     expect(res.body.errors?.[0].extensions?.code).toBe("INVALID_CURSOR");
-    expect(res.body.errors?.[0].path).toEqual(["grid", "priorityElders"]);
+    expect(res.body.errors?.[0].path?.[0]).toBe("grid");
+    expect(res.body.errors?.[0].path?.at(-1)).toBe("priorityElders");
     expect(res.body.data?.communities.length).toBeGreaterThan(0);
     expectClean(res.body);
   });
