@@ -21,7 +21,7 @@ export const ERROR_CODES = {
   BAD_REQUEST: { status: 400, description: "The HTTP request is malformed (no query, wrong content type, bad JSON)." },
   PERSISTED_QUERY_NOT_FOUND: { status: 200, description: "Automatic persisted query hash unknown: resend with the query text." },
   OPERATION_RESOLUTION_FAILURE: { status: 400, description: "The named operation is not in the document." },
-  SUBGRAPH_UNAVAILABLE: { status: 502, description: "A department system did not answer; fields it owns are null." },
+  SUBGRAPH_UNAVAILABLE: { status: 200, description: "A department system did not answer; the fields it owns are null, the rest is served." },
   INTERNAL_SERVER_ERROR: { status: 500, description: "An unexpected failure; details are in the server log under the request id, never in the response." },
 } as const satisfies Record<string, ErrorSpec>;
 
