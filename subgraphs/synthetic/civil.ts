@@ -39,12 +39,13 @@ export interface CivilInput {
   rows: ChunkRows;
   dibao: boolean; // the household receives the minimum living allowance
   noFamily: boolean; // 孤老
+  area: { gridId: string; communityId: string; buildingId: string }; // where the person lives
 }
 
 /** Writes the civil record, a disability certificate (maybe) and the subsidies of a local person. */
 export function civilAffairs(inp: CivilInput, m: Member): CivilFacts {
   const { rng, asOfDay, seq, rows } = inp;
-  rows.civilRecord.push({ citizenId: m.citizenId, maritalStatus: m.marital });
+  rows.civilRecord.push({ citizenId: m.citizenId, maritalStatus: m.marital, ...inp.area });
   const facts: CivilFacts = { subsidies: [], disabilityGrade: null, hardship: false };
   if (m.status === "NON_LOCAL") return facts;
   const until = m.statusDay ?? asOfDay; // last day the person was entitled here

@@ -18,6 +18,7 @@ export interface ElderInput {
   seq: Sequences;
   rows: ChunkRows;
   gridId: string;
+  buildingId: string;
   community: CommunityInfo;
   gridWorker: string;
   alarmQuota: Quota;
@@ -60,6 +61,7 @@ export function elderCare(
   const profile: ElderProfileRow = {
     citizenId: m.citizenId,
     gridId: inp.gridId,
+    buildingId: inp.buildingId,
     communityId: inp.community.id,
     careLevel,
     livingArrangement: arrangement,

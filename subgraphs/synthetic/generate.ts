@@ -114,6 +114,7 @@ export function* generate(opts: SyntheticOptions, sink?: PlantedSink): Generator
         citizenId: m.citizenId, idNumber: m.idNumber, name: m.name, gender: m.male ? "MALE" : "FEMALE", birthDate: dateOf(m.birthDay),
         ethnicity: m.ethnicity, phone: m.phone, status: m.status, statusDate: m.statusDay === null ? null : dateOf(m.statusDay),
         householdId: local && m !== lodger?.member ? `110105${pad(householdNo, 9)}` : null, relationToHead: m.relation,
+        gridId: b.gridId, communityId: b.community.id, buildingId: b.id,
       });
     }
     for (const t of tenants) {
@@ -128,7 +129,7 @@ export function* generate(opts: SyntheticOptions, sink?: PlantedSink): Generator
 
     for (let i = 0; i < members.length; i++) {
       const m = members[i]!;
-      const civil = civilAffairs({ rng, asOfDay, seq, rows, dibao, noFamily: noFamily && i === 0 }, m);
+      const civil = civilAffairs({ rng, asOfDay, seq, rows, dibao, noFamily: noFamily && i === 0, area: { gridId: b.gridId, communityId: b.community.id, buildingId: b.id } }, m);
       let care: ElderFacts | null = null;
       if (local && m.age >= 60 && (m.status === "REGISTERED" || m.status === "DECEASED")) {
         const death = m.statusDay;
@@ -151,7 +152,7 @@ export function* generate(opts: SyntheticOptions, sink?: PlantedSink): Generator
           }
         }
         care = elderCare(
-          { rng, asOfDay, seq, rows, gridId: b.gridId, community: b.community, gridWorker: workers.get(b.gridId)!, alarmQuota, onPlantedAlarm: (id) => sink?.alarmWithoutVisit(id) },
+          { rng, asOfDay, seq, rows, gridId: b.gridId, buildingId: b.id, community: b.community, gridWorker: workers.get(b.gridId)!, alarmQuota, onPlantedAlarm: (id) => sink?.alarmWithoutVisit(id) },
           m,
           arrangement,
           { noFamily: noFamily && i === 0, hardship: civil.hardship, disabilityGrade: civil.disabilityGrade },
@@ -177,7 +178,7 @@ export function* generate(opts: SyntheticOptions, sink?: PlantedSink): Generator
         }
       }
     }
-    if (lodger) civilAffairs({ rng, asOfDay, seq, rows, dibao: false, noFamily: false }, lodger.member);
+    if (lodger) civilAffairs({ rng, asOfDay, seq, rows, dibao: false, noFamily: false, area: { gridId: b.gridId, communityId: b.community.id, buildingId: b.id } }, lodger.member);
 
     for (const m of members) residence({ rng, asOfDay, seq, rows }, m, u, !local ? "TENANT" : m === head ? "OWNER" : "FAMILY_MEMBER");
     if (lodger) residence({ rng, asOfDay, seq, rows }, lodger.member, u, lodger.relative ? "FAMILY_MEMBER" : "TENANT");

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "elder_profile" ADD COLUMN     "building_id" TEXT;
+
