@@ -1,5 +1,6 @@
 /**
- * Builds the gateway: Apollo Server + Apollo Gateway over the composed supergraph, mounted on Fastify.
+ * Builds the gateway: Apollo Server + Apollo Gateway over the composed supergraph, mounted on Fastify,
+ * with governance (identity, field authorization, purpose, masking, access log) around the executor.
  * Building is separate from listening (main.ts), so tests can run it on an ephemeral port.
  */
 import { readFileSync } from "node:fs";
@@ -11,43 +12,64 @@ import type { GatewayConfig } from "./config";
 import { createServiceBuilder } from "./data-sources";
 import { createErrorFormatter } from "./plugins/error-masking";
 import type { InsightsContext } from "./insights/service";
+import { createIdentity } from "./auth/identity";
+import { loadPolicy } from "./governance/policy";
+import { readRules } from "./governance/requirements";
+import { governGateway, type GovernedContext } from "./governance/governed-gateway";
+import { openAuditStore, type AuditStore } from "./audit/store";
 
-export interface GatewayContext {
-  requestId: string;
-}
+export type GatewayContext = GovernedContext;
 
 export interface BuiltGateway {
   app: FastifyInstance;
   server: ApolloServer<GatewayContext>;
+  audit: AuditStore;
 }
 
-export async function buildGateway(config: GatewayConfig): Promise<BuiltGateway> {
+export interface BuildOptions {
+  /** Use this access-log store instead of opening the configured one (tests inject failures). */
+  audit?: AuditStore;
+}
+
+export async function buildGateway(config: GatewayConfig, options: BuildOptions = {}): Promise<BuiltGateway> {
   const app = Fastify({ logger: { level: config.logLevel, name: "gateway" }, bodyLimit: config.bodyLimit, requestIdHeader: "x-request-id" });
+  const supergraphSdl = readFileSync(config.supergraphPath, "utf8");
+  const policy = loadPolicy(config.policyPath);
+  const audit = options.audit ?? (await openAuditStore(config.audit));
+  const authenticate = createIdentity({ ...config.auth, knownRoles: Object.keys(policy.roles) });
   const insights: InsightsContext = {};
-  const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(config.supergraphPath, "utf8"),
-    buildService: createServiceBuilder(config, insights),
-  });
+  // Apollo Gateway refuses supergraphs whose SECURITY features (@requiresScopes, @policy) it cannot enforce.
+  // Ours enforces them (governance/), so the gateway gets the supergraph without that purpose marker.
+  const gatewaySdl = supergraphSdl.replace(/(@link\(url: "[^"]+"), for: SECURITY\)/g, "$1)");
+  const gateway = new ApolloGateway({ supergraphSdl: gatewaySdl, buildService: createServiceBuilder(config, insights, policy, () => audit) });
   const server = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: governGateway(gateway, { rules: readRules(supergraphSdl), policy, mode: config.authzMode, audit }),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(app.log),
   });
   await server.start();
-  insights.execute = async (query, variables) => {
-    const res = await server.executeOperation({ query, variables }, { contextValue: { requestId: "insights" } });
+  // The insights checks run federated queries as the original caller (row scope applies), already authorized.
+  insights.execute = (context) => async (query, variables) => {
+    const outer = context as GovernedContext;
+    const res = await server.executeOperation({ query, variables }, { contextValue: { ...outer, internal: true } });
     if (res.body.kind !== "single") throw new Error("unexpected incremental result");
     const { data, errors } = res.body.singleResult;
     if (errors?.length) throw new Error(`insights query failed: ${errors.map((e) => e.message).join("; ")}`);
     return data as Record<string, unknown>;
   };
-  await app.register(fastifyApollo(server), { path: "/graphql", context: async (req) => ({ requestId: String(req.id) }) });
+  await app.register(fastifyApollo(server), {
+    path: "/graphql",
+    context: async (req): Promise<GatewayContext> => {
+      const purpose = req.headers["x-purpose"];
+      return { requestId: String(req.id), caller: await authenticate(req.headers.authorization), purpose: typeof purpose === "string" && purpose ? purpose : null };
+    },
+  });
   app.get("/health", async () => ({ status: "ok" }));
-  // Fastify drains HTTP connections on close; Apollo Server then stops (no drain plugin: it would close
-  // Fastify again from inside its own onClose).
+  // Fastify drains HTTP connections on close; Apollo Server then stops.
   app.addHook("onClose", async () => {
     await server.stop();
+    if (!options.audit) await audit.close();
   });
-  return { app, server };
+  return { app, server, audit };
 }

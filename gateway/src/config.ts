@@ -3,6 +3,7 @@
  * and a default that runs the embedded system on one machine.
  */
 import { join, resolve } from "node:path";
+import { loadOrCreateSecret, secretFile } from "./trust/secrets";
 import { z } from "zod";
 
 const bool = z
@@ -24,6 +25,24 @@ const schema = z.object({
   BODY_LIMIT: z.coerce.number().int().min(1024).default(256 * 1024),
   /** Per-subgraph request timeout, milliseconds. */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Folder of the embedded default's data (PGlite folders, development secrets). */
+  DATA_DIR: z.string().default("data"),
+  /** HS256 secret for caller tokens; default: a random secret kept in DATA_DIR/secrets. */
+  AUTH_JWT_SECRET: z.string().min(16).optional(),
+  /** JWKS URL of the identity provider (production); when set, HS256 tokens are not accepted. */
+  AUTH_JWKS_URL: z.string().url().optional(),
+  /** Expected `iss` claim. */
+  AUTH_ISSUER: z.string().default("citizen-graph"),
+  /** Expected `aud` claim. */
+  AUTH_AUDIENCE: z.string().default("citizen-graph"),
+  /** Shared secret with which the gateway signs subgraph requests; default: kept in DATA_DIR/secrets. */
+  INTERNAL_SIGNING_SECRET: z.string().min(16).optional(),
+  /** filter: unauthorized fields come back null with an error; reject: the whole request is refused. */
+  AUTHZ_MODE: z.enum(["filter", "reject"]).default("filter"),
+  /** The role → purpose → sensitivity policy. */
+  POLICY_PATH: z.string().default(join(__dirname, "../../schema/policy.yaml")),
+  /** PostgreSQL URL of the access log; default: PGlite in DATA_DIR/gateway-audit. */
+  AUDIT_DATABASE_URL: z.string().optional(),
 });
 
 export type GatewayConfig = {
@@ -36,6 +55,12 @@ export type GatewayConfig = {
   subgraphTimeoutMs: number;
   /** Routing URL overrides by subgraph name, from <NAME>_URL (e.g. ELDERLY_CARE_URL). */
   subgraphUrls: Record<string, string>;
+  dataDir: string;
+  auth: { hs256Secret?: string; jwksUrl?: string; issuer: string; audience: string };
+  signingSecret: string;
+  authzMode: "filter" | "reject";
+  policyPath: string;
+  audit: { databaseUrl?: string; dataDir: string };
 };
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -43,7 +68,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   const subgraphUrls: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
     const m = /^([A-Z_]+)_URL$/.exec(k);
-    if (m && v && !k.endsWith("DATABASE_URL") && k !== "JWKS_URL") subgraphUrls[m[1].toLowerCase().replace(/_/g, "-")] = v;
+    if (m && v && !k.endsWith("DATABASE_URL") && !k.endsWith("JWKS_URL")) subgraphUrls[m[1].toLowerCase().replace(/_/g, "-")] = v;
   }
   return {
     port: e.PORT,
@@ -54,5 +79,16 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     bodyLimit: e.BODY_LIMIT,
     subgraphTimeoutMs: e.SUBGRAPH_TIMEOUT_MS,
     subgraphUrls,
+    dataDir: resolve(e.DATA_DIR),
+    auth: {
+      hs256Secret: e.AUTH_JWKS_URL ? undefined : loadOrCreateSecret(e.AUTH_JWT_SECRET, secretFile(e.DATA_DIR, "jwt-hs256")),
+      jwksUrl: e.AUTH_JWKS_URL,
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+    },
+    signingSecret: loadOrCreateSecret(e.INTERNAL_SIGNING_SECRET, secretFile(e.DATA_DIR, "internal-signing")),
+    authzMode: e.AUTHZ_MODE,
+    policyPath: resolve(e.POLICY_PATH),
+    audit: { databaseUrl: e.AUDIT_DATABASE_URL, dataDir: join(resolve(e.DATA_DIR), "gateway-audit") },
   };
 }

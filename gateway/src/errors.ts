@@ -22,6 +22,17 @@ export const ERROR_CODES = {
   PERSISTED_QUERY_NOT_FOUND: { status: 200, description: "Automatic persisted query hash unknown: resend with the query text." },
   OPERATION_RESOLUTION_FAILURE: { status: 400, description: "The named operation is not in the document." },
   SUBGRAPH_UNAVAILABLE: { status: 200, description: "A department system did not answer; the fields it owns are null, the rest is served." },
+  UNAUTHENTICATED: { status: 401, description: "No token: send `Authorization: Bearer <token>`." },
+  INVALID_TOKEN: { status: 401, description: "The token is malformed, wrongly signed, for another issuer/audience, or lacks sub/org/roles." },
+  TOKEN_EXPIRED: { status: 401, description: "The token has expired." },
+  UNAUTHORIZED_FIELD_OR_TYPE: { status: 403, description: "The caller's scopes, policies or purpose do not allow a field; it is null (filter mode) or the request is refused (reject mode). The error's path names the field." },
+  PURPOSE_REQUIRED: { status: 400, description: "The operation selects personal data but the `x-purpose` header is missing." },
+  UNKNOWN_PURPOSE: { status: 400, description: "`x-purpose` is not one of the purposes in schema/policy.yaml." },
+  PURPOSE_NOT_ALLOWED: { status: 403, description: "The caller's role may not use personal data for the declared purpose." },
+  SUBGRAPH_REQUEST_UNSIGNED: { status: 401, description: "A department system was called without the gateway's signature." },
+  SUBGRAPH_REQUEST_INVALID_SIGNATURE: { status: 401, description: "The gateway signature on a department request does not match (tampered)." },
+  SUBGRAPH_REQUEST_STALE: { status: 401, description: "A signed department request is too old (replay)." },
+  AUDIT_UNAVAILABLE: { status: 503, description: "The access record could not be written, so the personal data was not returned (fail closed)." },
   INTERNAL_SERVER_ERROR: { status: 500, description: "An unexpected failure; details are in the server log under the request id, never in the response." },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -5,9 +5,17 @@ import { isoDate, yuan } from "../kit/format";
 import type { Ctx } from "../kit/department";
 import type { Client } from "./db";
 import * as L from "./loaders";
+import { inScope } from "../kit/scope";
 
 type C = Ctx<Client>;
 type Ref = { id: string };
+
+/** Whether the caller's row scope covers this citizen, by the address civil affairs holds. */
+async function covered(ctx: C, id: string): Promise<boolean> {
+  if (ctx.caller?.rowScope === "district") return true;
+  const r = await L.civilRecordByCitizen(ctx).load(id);
+  return inScope(ctx.caller, { citizenId: id, gridId: r?.gridId, communityId: r?.communityId, buildingId: r?.buildingId });
+}
 
 export const resolvers: GraphQLResolverMap<C> = {
   Query: {
@@ -33,9 +41,9 @@ export const resolvers: GraphQLResolverMap<C> = {
   Citizen: {
     // Civil affairs answers for any citizen id: a person it holds nothing about simply has no records here.
     __resolveReference: (ref: Ref) => ({ id: ref.id }),
-    maritalStatus: async (c: Ref, _: unknown, ctx: C) => (await L.civilRecordByCitizen(ctx).load(c.id))?.maritalStatus ?? null,
-    subsidies: (c: Ref, args: { status?: SubsidyStatus | null }, ctx: C) => L.subsidiesByCitizen(ctx, args.status).load(c.id),
-    disabilityCertificate: (c: Ref, _: unknown, ctx: C) => L.certificateByCitizen(ctx).load(c.id),
+    maritalStatus: async (c: Ref, _: unknown, ctx: C) => ((await covered(ctx, c.id)) ? (await L.civilRecordByCitizen(ctx).load(c.id))?.maritalStatus ?? null : null),
+    subsidies: async (c: Ref, args: { status?: SubsidyStatus | null }, ctx: C) => ((await covered(ctx, c.id)) ? L.subsidiesByCitizen(ctx, args.status).load(c.id) : []),
+    disabilityCertificate: async (c: Ref, _: unknown, ctx: C) => ((await covered(ctx, c.id)) ? L.certificateByCitizen(ctx).load(c.id) : null),
   },
   Subsidy: {
     monthlyAmount: (s: Subsidy) => yuan(s.monthlyAmountCents),

@@ -4,6 +4,7 @@
  */
 import { Prisma, type ElderProfile } from "./generated/client";
 import { apiError } from "../../gateway/src/errors";
+import type { ForwardedCaller } from "../../gateway/src/trust/signature";
 
 export interface ElderFilter {
   gridId?: string | null;
@@ -18,7 +19,7 @@ export interface ElderFilter {
 const COLUMNS = Prisma.raw(
   `citizen_id AS "citizenId", grid_id AS "gridId", community_id AS "communityId", care_level AS "careLevel",
    living_arrangement::text AS "livingArrangement", categories::text[] AS categories, is_priority AS "isPriority",
-   status::text AS status, registered_at AS "registeredAt", closed_at AS "closedAt"`,
+   status::text AS status, registered_at AS "registeredAt", closed_at AS "closedAt", building_id AS "buildingId"`,
 );
 
 function checkLevel(name: string, v: number | null | undefined) {
@@ -27,11 +28,30 @@ function checkLevel(name: string, v: number | null | undefined) {
   }
 }
 
-/** WHERE conditions of a filter (without the parent and cursor conditions). */
-export function filterSql(f: ElderFilter, priorityOnly: boolean): Prisma.Sql {
+/** Row scope of the caller as SQL on elder_profile (district: no condition). */
+export function scopeSql(caller: ForwardedCaller | undefined, alias = ""): Prisma.Sql {
+  const col = (c: string) => Prisma.raw(alias ? `${alias}.${c}` : c);
+  switch (caller?.rowScope) {
+    case "district":
+      return Prisma.sql`TRUE`;
+    case "grid":
+      return Prisma.sql`${col("grid_id")} = ANY(${caller.area.grids}::text[])`;
+    case "community":
+      return Prisma.sql`${col("community_id")} = ANY(${caller.area.communities}::text[])`;
+    case "building":
+      return Prisma.sql`${col("building_id")} = ANY(${caller.area.buildings}::text[])`;
+    case "self":
+      return Prisma.sql`${col("citizen_id")} = ${caller.citizenId ?? ""}`;
+    default:
+      return Prisma.sql`FALSE`;
+  }
+}
+
+/** WHERE conditions of a filter (without the parent and cursor conditions), within the caller's scope. */
+export function filterSql(f: ElderFilter, priorityOnly: boolean, caller?: ForwardedCaller): Prisma.Sql {
   checkLevel("minCareLevel", f.minCareLevel);
   checkLevel("maxCareLevel", f.maxCareLevel);
-  const parts: Prisma.Sql[] = [Prisma.sql`status = ${f.status ?? "ACTIVE"}::"ProfileStatus"`];
+  const parts: Prisma.Sql[] = [Prisma.sql`status = ${f.status ?? "ACTIVE"}::"ProfileStatus"`, scopeSql(caller)];
   if (priorityOnly) parts.push(Prisma.sql`is_priority`);
   if (f.gridId) parts.push(Prisma.sql`grid_id = ${f.gridId}`);
   if (f.communityId) parts.push(Prisma.sql`community_id = ${f.communityId}`);

@@ -7,7 +7,8 @@ import { apiError } from "../../gateway/src/errors";
 import type { Ctx } from "../kit/department";
 import type { Client } from "./db";
 import * as L from "./loaders";
-import { filterSql, type ElderFilter, type ParentColumn } from "./elder-query";
+import { filterSql, scopeSql, type ElderFilter, type ParentColumn } from "./elder-query";
+import { inScope } from "../kit/scope";
 
 type C = Ctx<Client>;
 type Ref = { id: string };
@@ -22,10 +23,17 @@ async function elderConnection(ctx: C, list: string, parent: ParentColumn, paren
   const first = checkPageSize(args.first);
   const after = decodeCursor(list, args.after);
   const filter = args.filter ?? {};
-  const where = filterSql(filter, priorityOnly);
-  const key = { filter, priorityOnly };
+  const where = filterSql(filter, priorityOnly, ctx.caller);
+  const key = { filter, priorityOnly, caller: ctx.caller };
   const rows = await L.elderPages(ctx, parent, where, key, after, first + 1).load(parentId);
   return toConnection(list, rows, first, (r) => r.citizenId, (r) => r, () => L.elderCounts(ctx, parent, where, key).load(parentId));
+}
+
+/** Whether the caller's row scope covers this citizen, by the elder profile's address. */
+async function covered(ctx: C, id: string): Promise<boolean> {
+  if (ctx.caller?.rowScope === "district") return true;
+  const p = await L.profileByCitizen(ctx).load(id);
+  return !!p && inScope(ctx.caller, p);
 }
 
 export const resolvers: GraphQLResolverMap<C> = {
@@ -40,12 +48,13 @@ export const resolvers: GraphQLResolverMap<C> = {
       const gap = Prisma.sql`FROM alarm_call a WHERE NOT EXISTS (
           SELECT 1 FROM visit v WHERE v.citizen_id = a.citizen_id
             AND v.visited_at >= a.raised_at AND v.visited_at <= a.raised_at + make_interval(days => ${days}::int))`;
-      const cursor = after ? Prisma.sql` AND a.citizen_id > ${after}` : Prisma.empty;
+      const cursor = Prisma.sql` AND a.citizen_id IN (SELECT citizen_id FROM elder_profile WHERE ${scopeSql(ctx.caller)})${after ? Prisma.sql` AND a.citizen_id > ${after}` : Prisma.empty}`;
       const ids = await ctx.db.prisma.$queryRaw<{ id: string }[]>`SELECT DISTINCT a.citizen_id AS id ${gap}${cursor} ORDER BY 1 LIMIT ${first + 1}`;
       const profiles = await Promise.all(ids.map((r) => L.profileByCitizen(ctx).load(r.id)));
       const rows = profiles.filter((p): p is ElderProfile => p !== null);
       return toConnection("eldersWithUnvisitedAlarms", rows, first, (r) => r.citizenId, (r) => r, async () => {
-        const [{ n }] = await ctx.db.prisma.$queryRaw<{ n: number }[]>`SELECT count(DISTINCT a.citizen_id)::int AS n ${gap}`;
+        const scoped = Prisma.sql` AND a.citizen_id IN (SELECT citizen_id FROM elder_profile WHERE ${scopeSql(ctx.caller)})`;
+        const [{ n }] = await ctx.db.prisma.$queryRaw<{ n: number }[]>`SELECT count(DISTINCT a.citizen_id)::int AS n ${gap}${scoped}`;
         return Number(n);
       });
     },
@@ -60,11 +69,12 @@ export const resolvers: GraphQLResolverMap<C> = {
   },
   Citizen: {
     __resolveReference: (ref: Ref) => ({ id: ref.id }),
-    elderProfile: (c: Ref, _: unknown, ctx: C) => L.profileByCitizen(ctx).load(c.id),
-    serviceOrders: (c: Ref, a: { statuses?: string[] | null; first?: number }, ctx: C) => L.ordersByCitizen(ctx, a.statuses, checkPageSize(a.first ?? 20)).load(c.id),
-    visits: (c: Ref, a: { first?: number }, ctx: C) => L.visitsByCitizen(ctx, checkPageSize(a.first ?? 20)).load(c.id),
-    alarmCalls: (c: Ref, a: { unansweredOnly?: boolean; first?: number }, ctx: C) =>
-      L.alarmsByCitizen(ctx, a.unansweredOnly ?? false, checkPageSize(a.first ?? 20)).load(c.id),
+    elderProfile: async (c: Ref, _: unknown, ctx: C) => ((await covered(ctx, c.id)) ? L.profileByCitizen(ctx).load(c.id) : null),
+    serviceOrders: async (c: Ref, a: { statuses?: string[] | null; first?: number }, ctx: C) =>
+      (await covered(ctx, c.id)) ? L.ordersByCitizen(ctx, a.statuses, checkPageSize(a.first ?? 20)).load(c.id) : [],
+    visits: async (c: Ref, a: { first?: number }, ctx: C) => ((await covered(ctx, c.id)) ? L.visitsByCitizen(ctx, checkPageSize(a.first ?? 20)).load(c.id) : []),
+    alarmCalls: async (c: Ref, a: { unansweredOnly?: boolean; first?: number }, ctx: C) =>
+      (await covered(ctx, c.id)) ? L.alarmsByCitizen(ctx, a.unansweredOnly ?? false, checkPageSize(a.first ?? 20)).load(c.id) : [],
   },
   ElderProfile: {
     citizen: (p: ElderProfile) => ({ id: p.citizenId }),

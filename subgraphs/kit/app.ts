@@ -10,11 +10,21 @@ import { parse, GraphQLError } from "graphql";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { isRegisteredCode } from "../../gateway/src/errors";
+import { verifyRequest, type ForwardedCaller } from "../../gateway/src/trust/signature";
 import { LoaderRegistry } from "./loaders";
 
 export interface SubgraphContext<Db> {
   db: Db;
   loaders: LoaderRegistry;
+  /** The caller, as signed and forwarded by the gateway (row scope). */
+  caller: ForwardedCaller;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    rawBody?: string;
+    caller?: ForwardedCaller;
+  }
 }
 
 export interface SubgraphAppOptions<Db> {
@@ -25,6 +35,9 @@ export interface SubgraphAppOptions<Db> {
   logLevel?: string;
   /** Called when the app closes (release the database). */
   onClose?: () => Promise<void>;
+  /** Secret shared with the gateway; requests without its valid, fresh signature are refused. */
+  signingSecret: string;
+  signatureMaxSkewMs?: number;
 }
 
 /** Keeps registered codes and their messages; masks everything else (no stack or SQL reaches a client). */
@@ -44,12 +57,31 @@ export function loadTypeDefs(sdlPath: string) {
 
 export async function buildSubgraphApp<Db>(opts: SubgraphAppOptions<Db>): Promise<FastifyInstance> {
   const app = Fastify({ logger: { level: opts.logLevel ?? "info", name: opts.name }, bodyLimit: 1024 * 1024 });
+  // Keep the exact body: the gateway's signature covers its bytes.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) => {
+    req.rawBody = body as string;
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(Object.assign(new Error("Invalid JSON body"), { statusCode: 400 }), undefined);
+    }
+  });
+  app.addHook("preHandler", async (req, reply) => {
+    if (!req.url.startsWith("/graphql")) return;
+    const v = verifyRequest(opts.signingSecret, req.headers, req.rawBody ?? "", opts.signatureMaxSkewMs ?? 30_000);
+    if (!v.ok) {
+      req.log.warn({ code: v.code, ip: req.ip }, "refused a request that did not come from the gateway");
+      return reply.code(401).send({ data: null, errors: [{ message: v.message, extensions: { code: v.code } }] });
+    }
+    req.caller = v.caller;
+  });
   const schema = buildSubgraphSchema([{ typeDefs: loadTypeDefs(opts.sdlPath), resolvers: opts.resolvers }]);
   await app.register(mercurius, {
     schema,
     path: "/graphql",
     graphiql: false,
-    context: (): SubgraphContext<Db> => ({ db: opts.db, loaders: new LoaderRegistry() }),
+    context: (req): SubgraphContext<Db> => ({ db: opts.db, loaders: new LoaderRegistry(), caller: req.caller! }),
     errorFormatter: (execution, ctx) => {
       const errors = (execution.errors ?? []).map((e) => maskError(e, app.log));
       // Always 200: the only client is the gateway, which reads GraphQL errors from the body (a 4xx would hide them).

@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import type { Department } from "../departments";
+import { loadOrCreateSecret, secretFile } from "../../gateway/src/trust/secrets";
 
 const envPrefix = (dept: Department) => dept.toUpperCase().replace(/-/g, "_");
 
@@ -29,6 +30,10 @@ const shared = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** PostgreSQL pool size per department when a database URL is set. */
   PG_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Secret shared with the gateway, which signs every request; default: kept in DATA_DIR/secrets. */
+  INTERNAL_SIGNING_SECRET: z.string().min(16).optional(),
+  /** Largest accepted age of a signed request, milliseconds. */
+  SIGNATURE_MAX_SKEW_MS: z.coerce.number().int().min(1000).default(30_000),
 });
 
 export interface SubgraphConfig {
@@ -44,6 +49,8 @@ export interface SubgraphConfig {
   seed: number;
   logLevel: z.infer<typeof shared>["LOG_LEVEL"];
   pgPoolSize: number;
+  signingSecret: string;
+  signatureMaxSkewMs: number;
 }
 
 export function loadSubgraphConfig(dept: Department, env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
@@ -61,6 +68,8 @@ export function loadSubgraphConfig(dept: Department, env: NodeJS.ProcessEnv = pr
     seed: s.SEED,
     logLevel: s.LOG_LEVEL,
     pgPoolSize: s.PG_POOL_SIZE,
+    signingSecret: loadOrCreateSecret(s.INTERNAL_SIGNING_SECRET, secretFile(s.DATA_DIR, "internal-signing")),
+    signatureMaxSkewMs: s.SIGNATURE_MAX_SKEW_MS,
   };
 }
 

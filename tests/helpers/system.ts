@@ -11,6 +11,10 @@ import type { Department } from "../../subgraphs/departments";
 import { buildGateway } from "../../gateway/src/app";
 import { loadGatewayConfig } from "../../gateway/src/config";
 import { fixtureDir } from "./fixtures";
+import { randomBytes } from "node:crypto";
+import { mintToken, type MintOptions } from "../../gateway/src/auth/mint";
+import { loadPolicy } from "../../gateway/src/governance/policy";
+import type { AuditStore } from "../../gateway/src/audit/store";
 
 export interface GqlResponse<T = Record<string, any>> {
   status: number;
@@ -21,7 +25,14 @@ export interface GqlResponse<T = Record<string, any>> {
 export interface System {
   gatewayUrl: string;
   subgraphs: Record<Department, RunningDepartment>;
+  /** POSTs to the gateway; by default as a community officer of every community, purpose subsidy-review. */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  /** A token for a built-in role, signed with this system's secret. */
+  token(o: MintOptions): Promise<string>;
+  /** Headers for a role: Authorization plus x-purpose when given. */
+  as(o: MintOptions, purpose?: string): Promise<Record<string, string>>;
+  audit: AuditStore;
+  signingSecret: string;
   stop(): Promise<void>;
 }
 
@@ -30,6 +41,10 @@ export interface SystemOptions {
   citizens?: number;
   /** PostgreSQL URL per department (instead of PGlite). */
   databaseUrls?: Partial<Record<Department, string>>;
+  /** Gateway settings to override (e.g. authzMode). */
+  gateway?: Partial<import("../../gateway/src/config").GatewayConfig>;
+  /** Access-log store to use instead of the system's own (failure injection). */
+  audit?: AuditStore;
 }
 
 export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<GqlResponse> {
@@ -49,6 +64,8 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
   const dataDir = mkdtempSync(join(tmpdir(), "cg-system-"));
   if (!opts.databaseUrls) cpSync(await fixtureDir(citizens), dataDir, { recursive: true });
   const subgraphs = {} as Record<Department, RunningDepartment>;
+  const signingSecret = randomBytes(24).toString("base64url");
+  const jwtSecret = randomBytes(24).toString("base64url");
   try {
     await Promise.all(
       SUBGRAPHS.map(async (mod) => {
@@ -58,6 +75,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
           dataDir: join(dataDir, dept),
           databaseUrl: opts.databaseUrls?.[dept],
           seedCitizens: citizens,
+          signingSecret,
           logLevel: (process.env.TEST_LOG_LEVEL as "silent") ?? "silent",
         });
       }),
@@ -66,20 +84,30 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     await Promise.all(Object.values(subgraphs).map((s) => s.app.close()));
     throw e;
   }
-  const base = loadGatewayConfig({});
-  const { app } = await buildGateway({
+  const base = loadGatewayConfig({ DATA_DIR: dataDir, AUTH_JWT_SECRET: jwtSecret, INTERNAL_SIGNING_SECRET: signingSecret });
+  const { app, audit } = await buildGateway({
     ...base,
+    ...opts.gateway,
     port: 0,
     logLevel: (process.env.TEST_LOG_LEVEL as "silent") ?? "silent",
     subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([k, v]) => [k, v.url])),
-  });
+  }, { audit: opts.audit });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const addr = app.server.address();
   const gatewayUrl = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/graphql`;
+  const policy = loadPolicy(base.policyPath);
+  const token = (o: MintOptions) => mintToken(policy, jwtSecret, o);
+  const as = async (o: MintOptions, purpose?: string) => ({ authorization: `Bearer ${await token(o)}`, ...(purpose ? { "x-purpose": purpose } : {}) });
+  const communities = ((await (subgraphs["civil-affairs"].db.prisma as any).community.findMany({ select: { id: true } })) as { id: string }[]).map((c) => c.id);
+  const officer = await as({ role: "community-officer", communities }, "subsidy-review");
   return {
     gatewayUrl,
     subgraphs,
-    gql: (query, variables, headers) => post(gatewayUrl, { query, variables }, headers) as Promise<GqlResponse<any>>,
+    token,
+    as,
+    audit,
+    signingSecret,
+    gql: (query, variables, headers) => post(gatewayUrl, { query, variables }, headers ?? officer) as Promise<GqlResponse<any>>,
     async stop() {
       await app.close();
       await Promise.all(Object.values(subgraphs).map((s) => s.app.close()));

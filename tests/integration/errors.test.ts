@@ -46,7 +46,7 @@ describe("client errors", () => {
   });
 
   it("rejects a body that is not GraphQL with a registered code", async () => {
-    const res = await post(sys.gatewayUrl, { notAQuery: true });
+    const res = await post(sys.gatewayUrl, { notAQuery: true }, await sys.as({ role: "data-steward" }));
     expect(res.status).toBe(400);
     expect(isRegisteredCode(res.body.errors?.[0].extensions?.code)).toBe(true);
   });

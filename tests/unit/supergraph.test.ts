@@ -15,8 +15,8 @@ describe("supergraph", () => {
     expect(out.supergraph.startsWith(HEADER)).toBe(true);
   });
 
-  it("lists the four departments and the in-process insights service", () => {
-    expect(readSupergraphConfig().map((s) => s.name).sort()).toEqual(["civil-affairs", "elderly-care", "insights", "property-management", "public-security"]);
+  it("lists the four departments and the in-process insights and access-log services", () => {
+    expect(readSupergraphConfig().map((s) => s.name).sort()).toEqual(["access-log", "civil-affairs", "elderly-care", "insights", "property-management", "public-security"]);
   });
 
   it("fails composition when two subgraphs disagree on a shared type", () => {

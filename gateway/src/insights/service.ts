@@ -15,21 +15,22 @@ export const INSIGHTS_SUBGRAPH = "insights";
 const KINDS = Object.keys(CHECKS) as FindingKind[];
 
 export interface InsightsContext {
-  /** Set by the gateway once its executor exists. */
-  execute?: Execute;
+  /** Set by the gateway once its executor exists; runs a query as the caller of `context`. */
+  execute?: (context: unknown) => Execute;
 }
 
 export function createInsightsDataSource(holder: InsightsContext): LocalGraphQLDataSource {
   const typeDefs = parse(readFileSync(join(__dirname, "schema.graphql"), "utf8"));
   const resolvers = {
     Query: {
-      findings: async (_: unknown, args: { kind?: FindingKind | null; first?: number; after?: string | null }) => {
+      findings: async (_: unknown, args: { kind?: FindingKind | null; first?: number; after?: string | null }, context: unknown) => {
         if (!holder.execute) throw new Error("insights executor not ready");
+        const execute = holder.execute(context);
         const first = checkPageSize(args.first ?? 100);
         const after = decodeCursor("findings", args.after);
         const kinds = args.kind ? [args.kind] : KINDS;
         const all: FindingRecord[] = [];
-        for (const k of kinds) all.push(...(await CHECKS[k](holder.execute)).sort((a, b) => a.citizenId.localeCompare(b.citizenId)));
+        for (const k of kinds) all.push(...(await CHECKS[k](execute)).sort((a, b) => a.citizenId.localeCompare(b.citizenId)));
         const keyOf = (f: FindingRecord) => `${KINDS.indexOf(f.kind)}:${f.citizenId}`;
         const start = after ? all.findIndex((f) => keyOf(f) > after) : 0;
         const rest = start < 0 ? [] : all.slice(start);

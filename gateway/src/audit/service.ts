@@ -1,0 +1,48 @@
+/** The access-log subgraph, served in the gateway process: auditors search, citizens see their own history. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "graphql";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import { LocalGraphQLDataSource } from "@apollo/gateway";
+import { checkPageSize, decodeCursor, encodeCursor } from "../../../subgraphs/kit/pagination";
+import { apiError } from "../errors";
+import type { GovernedContext } from "../governance/governed-gateway";
+import type { Policy } from "../governance/policy";
+import type { AuditStore, StoredAccessRecord } from "./store";
+
+export const AUDIT_SUBGRAPH = "access-log";
+
+function date(name: string, v: string | null | undefined): Date | undefined {
+  if (!v) return undefined;
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) throw apiError("BAD_USER_INPUT", `${name} must be an ISO 8601 date or time.`, { argument: name });
+  return d;
+}
+
+export function createAuditDataSource(store: () => AuditStore, policy: Policy): LocalGraphQLDataSource {
+  const typeDefs = parse(readFileSync(join(__dirname, "schema.graphql"), "utf8"));
+  async function page(list: string, filter: { citizenId?: string; callerId?: string; from?: Date; to?: Date }, first: number | undefined, after: string | null | undefined, view: (r: StoredAccessRecord) => StoredAccessRecord) {
+    const n = checkPageSize(first);
+    const cursor = decodeCursor(list, after);
+    const { records, hasNext, total } = await store().query({ ...filter, first: n, afterSeq: cursor ? Number(cursor) : undefined });
+    const edges = records.map((r) => ({ cursor: encodeCursor(list, String(r.seq)), node: view(r) }));
+    return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: total };
+  }
+  const resolvers = {
+    Query: {
+      accessLog: (_: unknown, a: { citizenId?: string; callerId?: string; from?: string; to?: string; first?: number; after?: string }) =>
+        page("accessLog", { citizenId: a.citizenId ?? undefined, callerId: a.callerId ?? undefined, from: date("from", a.from), to: date("to", a.to) }, a.first, a.after, (r) => r),
+      myAccessHistory: (_: unknown, a: { first?: number; after?: string }, ctx: GovernedContext) => {
+        const me = ctx.caller?.sub;
+        if (!me) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+        // A citizen sees only themselves in each record, never the other people the caller looked at.
+        return page("myAccessHistory", { citizenId: me }, a.first, a.after, (r) => ({ ...r, citizens: [me] }));
+      },
+    },
+    AccessRecord: {
+      at: (r: StoredAccessRecord) => r.at.toISOString(),
+      purposeLabel: (r: StoredAccessRecord) => (r.purpose ? policy.purposes[r.purpose] ?? null : null),
+    },
+  };
+  return new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs, resolvers }]));
+}

@@ -1,0 +1,202 @@
+/**
+ * The access log: an append-only, hash-chained record of every response that carried citizens' personal data.
+ * Embedded PGlite in a data folder by default, PostgreSQL when a URL is given. Appends are serialised (a promise
+ * queue in process and, on PostgreSQL, a transaction-scoped advisory lock across processes), so seq stays
+ * contiguous and the chain never forks. `verify()` recomputes the chain to detect altered or deleted records.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import { applyMigrations, type SqlRunner } from "../../../subgraphs/kit/migrate";
+import { GENESIS_HASH, hashRecord } from "./hash";
+
+export interface AccessRecord { requestId: string; at: Date; callerId: string; callerName: string; organisation: string; role: string; purpose: string | null; citizens: string[]; fields: string[]; }
+export interface StoredAccessRecord extends AccessRecord { seq: number; prevHash: string; hash: string; }
+/** from is inclusive, to exclusive; afterSeq is the keyset cursor (the seq of the last record of the previous page). */
+export interface AccessLogFilter { citizenId?: string; callerId?: string; from?: Date; to?: Date; afterSeq?: number; first: number; }
+export type VerifyResult = { ok: true; count: number; headHash: string } | { ok: false; count: number; firstBadSeq: number; reason: string };
+export interface AuditStore {
+  kind: "pglite" | "postgres";
+  /** Appends durably (committed) before resolving; throws if it cannot. Concurrent calls are serialised so the chain never forks. */
+  append(rec: AccessRecord): Promise<StoredAccessRecord>;
+  /** Ascending seq, keyset-paginated by afterSeq; total = count matching the filter (ignoring afterSeq). */
+  query(filter: AccessLogFilter): Promise<{ records: StoredAccessRecord[]; hasNext: boolean; total: number }>;
+  /** Recomputes the whole chain in seq order (streamed in batches). With expectHeadHash, that hash must be in the chain. */
+  verify(expectHeadHash?: string): Promise<VerifyResult>;
+  close(): Promise<void>;
+}
+export interface AuditStoreOptions { databaseUrl?: string; dataDir: string; }
+
+export const MAX_PAGE_SIZE = 1000;
+const MIGRATIONS_DIR = join(__dirname, "migrations");
+/** Advisory lock key shared by every gateway process appending to one PostgreSQL access log. */
+const APPEND_LOCK_KEY = 4_137_200_001;
+const VERIFY_BATCH = 5000;
+const COLUMNS = "seq, request_id, at, caller_id, caller_name, organisation, role, purpose, citizens, fields, prev_hash, hash";
+type Row = Record<string, unknown>;
+
+function pgRunner(pool: pg.Pool): SqlRunner {
+  return {
+    exec: async (sql) => void (await pool.query(sql)),
+    query: async (sql, params) => (await pool.query(sql, params)).rows,
+    transaction: async (fn) => {
+      const c = await pool.connect();
+      try {
+        await c.query("BEGIN");
+        await fn({ exec: async (sql) => void (await c.query(sql)), query: async (sql, params) => (await c.query(sql, params)).rows, transaction: () => Promise.reject(new Error("nested transaction")) });
+        await c.query("COMMIT");
+      } catch (e) {
+        await c.query("ROLLBACK").catch(() => undefined);
+        throw e;
+      } finally {
+        c.release();
+      }
+    },
+  };
+}
+
+function pgliteRunner(lite: PGlite): SqlRunner {
+  return {
+    exec: async (sql) => void (await lite.exec(sql)),
+    query: async (sql, params) => (await lite.query(sql, params)).rows as Row[],
+    transaction: (fn) =>
+      lite.transaction(async (tx) => {
+        await fn({ exec: async (sql) => void (await tx.exec(sql)), query: async (sql, params) => (await tx.query(sql, params)).rows as Row[], transaction: () => Promise.reject(new Error("nested transaction")) });
+      }) as Promise<void>,
+  };
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Refuses text PostgreSQL would not store verbatim (NUL, lone surrogates): the stored record must hash as appended. */
+function text(name: string, v: unknown): string {
+  if (typeof v !== "string" || v.includes("\u0000") || LONE_SURROGATE.test(v)) throw new TypeError(`access record ${name} must be valid Unicode text without NUL characters`);
+  return v;
+}
+function normalise(r: AccessRecord): AccessRecord {
+  if (!(r.at instanceof Date) || Number.isNaN(r.at.getTime())) throw new TypeError("access record at must be a valid Date");
+  if (!Array.isArray(r.citizens) || !Array.isArray(r.fields)) throw new TypeError("access record citizens and fields must be arrays");
+  return {
+    requestId: text("requestId", r.requestId), at: new Date(r.at.getTime()), callerId: text("callerId", r.callerId),
+    callerName: text("callerName", r.callerName), organisation: text("organisation", r.organisation), role: text("role", r.role),
+    purpose: r.purpose === null ? null : text("purpose", r.purpose),
+    citizens: r.citizens.map((c) => text("citizens[]", c)), fields: r.fields.map((f) => text("fields[]", f)),
+  };
+}
+
+function toStored(r: Row): StoredAccessRecord {
+  return {
+    seq: Number(r.seq), requestId: String(r.request_id), at: r.at instanceof Date ? r.at : new Date(String(r.at)),
+    callerId: String(r.caller_id), callerName: String(r.caller_name), organisation: String(r.organisation), role: String(r.role),
+    purpose: r.purpose === null ? null : String(r.purpose), citizens: (r.citizens as string[]) ?? [], fields: (r.fields as string[]) ?? [],
+    prevHash: String(r.prev_hash), hash: String(r.hash),
+  };
+}
+
+export async function openAuditStore(opts: AuditStoreOptions): Promise<AuditStore> {
+  let runner: SqlRunner;
+  let closeDriver: () => Promise<void>;
+  let kind: AuditStore["kind"];
+  if (opts.databaseUrl) {
+    kind = "postgres";
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 4 });
+    pool.on("error", () => undefined); // an idle connection dropped: the next query reports it
+    runner = pgRunner(pool);
+    closeDriver = () => pool.end();
+  } else {
+    kind = "pglite";
+    mkdirSync(opts.dataDir, { recursive: true });
+    const lite = new PGlite(opts.dataDir);
+    await lite.waitReady;
+    runner = pgliteRunner(lite);
+    closeDriver = () => lite.close();
+  }
+  try {
+    await applyMigrations(runner, MIGRATIONS_DIR);
+  } catch (e) {
+    await closeDriver().catch(() => undefined);
+    throw e;
+  }
+
+  async function insert(rec: AccessRecord): Promise<StoredAccessRecord> {
+    let stored: StoredAccessRecord | undefined;
+    await runner.transaction(async (tx) => {
+      if (kind === "postgres") await tx.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK_KEY]);
+      const [last] = await tx.query("SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1");
+      const seq = last ? Number(last.seq) + 1 : 1;
+      const prevHash = last ? String(last.hash) : GENESIS_HASH;
+      const hash = hashRecord(prevHash, { ...rec, seq });
+      await tx.query(`INSERT INTO access_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [
+        seq, rec.requestId, rec.at, rec.callerId, rec.callerName, rec.organisation, rec.role, rec.purpose, rec.citizens, rec.fields, prevHash, hash,
+      ]);
+      stored = { ...rec, seq, prevHash, hash };
+    });
+    return stored!;
+  }
+
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  return {
+    kind,
+    async append(rec) {
+      if (closed) throw new Error("audit store is closed");
+      const r = normalise(rec);
+      const run = queue.then(() => insert(r));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+
+    async query(f) {
+      if (!Number.isInteger(f.first) || f.first < 0 || f.first > MAX_PAGE_SIZE) throw new RangeError(`first must be an integer from 0 to ${MAX_PAGE_SIZE}`);
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const add = (cond: string, v: unknown) => where.push(cond.replace("?", `$${params.push(v)}`));
+      if (f.citizenId !== undefined) add("citizens @> ARRAY[?::text]", f.citizenId);
+      if (f.callerId !== undefined) add("caller_id = ?", f.callerId);
+      if (f.from !== undefined) add("at >= ?", f.from);
+      if (f.to !== undefined) add("at < ?", f.to);
+      const clause = (w: string[]) => (w.length ? `WHERE ${w.join(" AND ")}` : "");
+      const [{ n }] = await runner.query(`SELECT count(*) AS n FROM access_log ${clause(where)}`, params);
+      if (f.afterSeq !== undefined) add("seq > ?", f.afterSeq);
+      const rows = await runner.query(`SELECT ${COLUMNS} FROM access_log ${clause(where)} ORDER BY seq LIMIT $${params.length + 1}`, [...params, f.first + 1]);
+      return { records: rows.slice(0, f.first).map(toStored), hasNext: rows.length > f.first, total: Number(n) };
+    },
+
+    async verify(expectHeadHash) {
+      let prev = GENESIS_HASH;
+      let count = 0;
+      let sawExpected = expectHeadHash === undefined || expectHeadHash === GENESIS_HASH;
+      const bad = (firstBadSeq: number, reason: string): VerifyResult => ({ ok: false, count, firstBadSeq, reason });
+      for (;;) {
+        const rows = await runner.query(`SELECT ${COLUMNS} FROM access_log WHERE seq > $1 ORDER BY seq LIMIT $2`, [count, VERIFY_BATCH]);
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          const r = toStored(row);
+          const want = count + 1;
+          if (r.seq !== want) return bad(want, r.seq === want + 1 ? `record ${want} is missing` : `records ${want} to ${r.seq - 1} are missing`);
+          if (hashRecord(r.prevHash, r) !== r.hash) return bad(r.seq, `record ${r.seq} was altered`);
+          if (r.prevHash !== prev) {
+            return r.seq === 1
+              ? bad(1, "record 1 was altered (it does not start from the genesis hash)")
+              : bad(r.seq - 1, `record ${r.seq - 1} was altered and re-hashed (record ${r.seq} does not link to its hash)`);
+          }
+          if (r.hash === expectHeadHash) sawExpected = true;
+          prev = r.hash;
+          count++;
+        }
+      }
+      if (!sawExpected) {
+        return bad(count + 1, `the expected head ${expectHeadHash} is not in the log (it ends at record ${count}, head ${prev}): records were deleted from the end or the chain was rewritten`);
+      }
+      return { ok: true, count, headHash: prev };
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await queue;
+      await closeDriver();
+    },
+  };
+}

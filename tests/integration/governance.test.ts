@@ -1,0 +1,282 @@
+/**
+ * Governance through real HTTP: identity, what each built-in role can read, what is masked, what is
+ * refused, row scope, purpose, direct subgraph calls, the access log and the citizen's own history.
+ */
+import { SignJWT } from "jose";
+import { startSystem, post, type System } from "../helpers/system";
+import { operation } from "../helpers/operations";
+import { signRequest } from "../../gateway/src/trust/signature";
+import type { AuditStore } from "../../gateway/src/audit/store";
+
+let sys: System;
+let ps: any, ec: any, pm: any;
+let inG0101: any; // an elder living in grid G-0101 with an ID number and emergency contacts
+let outside: any; // a person living in another grid
+let buildingId: string;
+
+beforeAll(async () => {
+  sys = await startSystem({ citizens: 3000 });
+  ps = sys.subgraphs["public-security"].db.prisma;
+  ec = sys.subgraphs["elderly-care"].db.prisma;
+  pm = sys.subgraphs["property-management"].db.prisma;
+  const elder = await ec.elderProfile.findFirst({ where: { gridId: "G-0101", status: "ACTIVE", isPriority: true }, orderBy: { citizenId: "asc" } });
+  inG0101 = await ps.person.findUnique({ where: { citizenId: elder.citizenId } });
+  outside = await ps.person.findFirst({ where: { gridId: { not: "G-0101" }, communityId: { not: "C-01" }, status: "REGISTERED" }, orderBy: { citizenId: "asc" } });
+  buildingId = inG0101.buildingId;
+}, 180_000);
+afterAll(() => sys?.stop());
+
+const FILE = `query($id: ID!) { citizen(id: $id) { id name idNumber phone subsidies { type } elderProfile { careLevel emergencyContacts { name phone } } residences { unit { id } } } }`;
+const code = (res: any) => res.body.errors?.[0]?.extensions?.code;
+const codes = (res: any) => (res.body.errors ?? []).map((e: any) => e.extensions?.code);
+
+describe("identity", () => {
+  it("refuses a request without a token with 401 UNAUTHENTICATED and no data", async () => {
+    const res = await post(sys.gatewayUrl, { query: `{ communities { id } }` });
+    expect(res.status).toBe(401);
+    expect(code(res)).toBe("UNAUTHENTICATED");
+    expect(res.body.data ?? null).toBeNull();
+  });
+
+  it("refuses a malformed or wrongly signed token with INVALID_TOKEN", async () => {
+    expect(code(await post(sys.gatewayUrl, { query: `{ communities { id } }` }, { authorization: "Bearer not.a.jwt" }))).toBe("INVALID_TOKEN");
+    const forged = await new SignJWT({ org: "x", roles: ["data-steward"] }).setProtectedHeader({ alg: "HS256" }).setSubject("x").setIssuer("citizen-graph").setAudience("citizen-graph").setExpirationTime("1h").sign(new TextEncoder().encode("another-secret-entirely-0123456789"));
+    const res = await post(sys.gatewayUrl, { query: `{ communities { id } }` }, { authorization: `Bearer ${forged}` });
+    expect(res.status).toBe(401);
+    expect(code(res)).toBe("INVALID_TOKEN");
+  });
+
+  it("refuses an expired token with TOKEN_EXPIRED", async () => {
+    const token = await sys.token({ role: "data-steward", expiresIn: Math.floor(Date.now() / 1000) - 60 });
+    const res = await post(sys.gatewayUrl, { query: `{ communities { id } }` }, { authorization: `Bearer ${token}` });
+    expect(res.status).toBe(401);
+    expect(code(res)).toBe("TOKEN_EXPIRED");
+  });
+});
+
+describe("grid worker (网格员)", () => {
+  it("reads a resident of their grid in full for a welfare check", async () => {
+    const res = await sys.gql(FILE, { id: inG0101.citizenId }, await sys.as({ role: "grid-worker", grids: ["G-0101"] }, "welfare-check"));
+    expect(res.body.errors).toBeUndefined();
+    const c = res.body.data!.citizen;
+    expect(c.name).toBe(inG0101.name);
+    expect(c.idNumber).toBe(inG0101.idNumber);
+    expect(c.elderProfile.emergencyContacts.length).toBeGreaterThan(0);
+  });
+
+  it("does not see residents of other grids (row scope)", async () => {
+    const res = await sys.gql(FILE, { id: outside.citizenId }, await sys.as({ role: "grid-worker", grids: ["G-0101"] }, "welfare-check"));
+    expect(res.body.data!.citizen).toBeNull();
+  });
+
+  it("lists only the priority elders of their own grid", async () => {
+    const res = await sys.gql(`{ priorityElders(first: 1000) { totalCount edges { node { grid { id } } } } }`, {}, await sys.as({ role: "grid-worker", grids: ["G-0101"] }, "welfare-check"));
+    const conn = res.body.data!.priorityElders;
+    expect(conn.totalCount).toBe(await ec.elderProfile.count({ where: { gridId: "G-0101", status: "ACTIVE", isPriority: true } }));
+    expect(new Set(conn.edges.map((e: any) => e.node.grid.id))).toEqual(new Set(["G-0101"]));
+  });
+
+  it("is refused a purpose its role does not have", async () => {
+    const res = await sys.gql(FILE, { id: inG0101.citizenId }, await sys.as({ role: "grid-worker", grids: ["G-0101"] }, "fee-collection"));
+    expect(res.status).toBe(403);
+    expect(code(res)).toBe("PURPOSE_NOT_ALLOWED");
+    expect(res.body.data ?? null).toBeNull();
+  });
+});
+
+describe("community officer (社区工作人员)", () => {
+  it("sees sensitive values masked for a welfare check: ID number, contact phone; care records withheld", async () => {
+    const res = await sys.gql(FILE, { id: inG0101.citizenId }, await sys.as({ role: "community-officer", communities: ["C-01"] }, "welfare-check"));
+    expect(res.body.errors).toBeUndefined();
+    const c = res.body.data!.citizen;
+    expect(c.name).toBe(inG0101.name);
+    expect(c.idNumber).toBe(`${inG0101.idNumber.slice(0, 6)}********${inG0101.idNumber.slice(-4)}`);
+    expect(c.elderProfile).toBeNull(); // a sensitive object cannot be partly shown: withheld
+    expect(c.subsidies).toBeNull();
+  });
+
+  it("sees them unmasked for a subsidy review", async () => {
+    const res = await sys.gql(FILE, { id: inG0101.citizenId }, await sys.as({ role: "community-officer", communities: ["C-01"] }, "subsidy-review"));
+    expect(res.body.data!.citizen.idNumber).toBe(inG0101.idNumber);
+    expect((res.body.data as any).citizen.elderProfile.emergencyContacts[0].phone).toMatch(/^1\d{10}$/);
+  });
+});
+
+describe("department officer (部门工作人员)", () => {
+  it("civil affairs reads subsidies but not care or property data: those fields are null with errors naming them", async () => {
+    const res = await sys.gql(FILE, { id: inG0101.citizenId }, await sys.as({ role: "department-officer", department: "civil-affairs" }, "subsidy-review"));
+    const c = res.body.data!.citizen;
+    expect(c.name).toBe(inG0101.name);
+    expect(Array.isArray(c.subsidies)).toBe(true);
+    expect(c.elderProfile).toBeNull();
+    expect(c.residences).toBeNull();
+    const denied = res.body.errors!.filter((e: any) => e.extensions.code === "UNAUTHORIZED_FIELD_OR_TYPE");
+    expect(denied.map((e: any) => e.path)).toEqual(expect.arrayContaining([["citizen", "elderProfile"], ["citizen", "residences"]]));
+  });
+});
+
+describe("elderly-care worker (养老服务人员)", () => {
+  it("reads care data in their community, not subsidies", async () => {
+    const res = await sys.gql(FILE, { id: inG0101.citizenId }, await sys.as({ role: "elderly-care-worker", communities: ["C-01"] }, "service-delivery"));
+    const c = res.body.data!.citizen;
+    expect(c.elderProfile.careLevel).toBeGreaterThanOrEqual(0);
+    expect(c.subsidies).toBeNull();
+    expect(codes(res)).toContain("UNAUTHORIZED_FIELD_OR_TYPE");
+  });
+});
+
+describe("property company staff (物业人员)", () => {
+  const q = `query($b: ID!) { building(id: $b) { id units(first: 200) { edges { node { currentResidents { citizen { id name idNumber } } } } } } }`;
+
+  it("sees the residents of its own buildings by name, never their ID numbers", async () => {
+    const res = await sys.gql(q, { b: buildingId }, await sys.as({ role: "property-staff", buildings: [buildingId] }, "fee-collection"));
+    const residents = res.body.data!.building.units.edges.flatMap((e: any) => e.node.currentResidents);
+    expect(residents.length).toBeGreaterThan(0);
+    for (const r of residents) {
+      expect(r.citizen.name).toMatch(/[\u4e00-\u9fff]/);
+      expect(r.citizen.idNumber).toBeNull();
+    }
+    expect(codes(res)).toContain("UNAUTHORIZED_FIELD_OR_TYPE");
+  });
+
+  it("does not see other buildings", async () => {
+    const other = await pm.building.findFirst({ where: { id: { not: buildingId } } });
+    const res = await sys.gql(q, { b: other.id }, await sys.as({ role: "property-staff", buildings: [buildingId] }, "fee-collection"));
+    expect(res.body.data!.building).toBeNull();
+  });
+});
+
+describe("data steward (数据管理员)", () => {
+  it("reads cross-department findings with names masked", async () => {
+    const res = await sys.gql(`{ findings(first: 5) { totalCount edges { node { kind citizen { name idNumber } } } } }`, {}, await sys.as({ role: "data-steward" }, "data-quality"));
+    expect(res.body.errors).toBeUndefined();
+    const nodes = res.body.data!.findings.edges.map((e: any) => e.node);
+    expect(nodes.length).toBeGreaterThan(0);
+    for (const n of nodes) {
+      expect(n.citizen.name).toMatch(/^[\u4e00-\u9fff]\*+$/);
+      expect(n.citizen.idNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
+    }
+  });
+});
+
+describe("purpose", () => {
+  it("is required when personal data is selected", async () => {
+    const res = await sys.gql(FILE, { id: inG0101.citizenId }, await sys.as({ role: "data-steward" }));
+    expect(res.status).toBe(400);
+    expect(code(res)).toBe("PURPOSE_REQUIRED");
+  });
+
+  it("must be one of the configured purposes", async () => {
+    const res = await sys.gql(FILE, { id: inG0101.citizenId }, await sys.as({ role: "data-steward" }, "curiosity"));
+    expect(res.status).toBe(400);
+    expect(code(res)).toBe("UNKNOWN_PURPOSE");
+  });
+
+  it("is not needed for data that is not personal", async () => {
+    const res = await sys.gql(`{ communities { name grids { id } } }`, {}, await sys.as({ role: "data-steward" }));
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.communities.length).toBeGreaterThan(0);
+  });
+});
+
+describe("auditor and citizen", () => {
+  it("records each personal-data response and lets the auditor and the citizen read it", async () => {
+    const requestId = `req-${Date.now()}`;
+    const officer = { ...(await sys.as({ role: "community-officer", communities: ["C-01"], name: "李网格" }, "welfare-check")), "x-request-id": requestId };
+    const read = await sys.gql(`query($id: ID!) { citizen(id: $id) { name phone } }`, { id: inG0101.citizenId }, officer);
+    expect(read.body.data!.citizen.name).toBe(inG0101.name);
+
+    const auditor = await sys.as({ role: "auditor" }, "audit");
+    const log = await sys.gql(`query($c: ID) { accessLog(citizenId: $c, first: 100) { totalCount edges { node { requestId role purpose citizens fields callerName organisation } } } }`, { c: inG0101.citizenId }, auditor);
+    expect(log.body.errors).toBeUndefined();
+    const rec = log.body.data!.accessLog.edges.map((e: any) => e.node).find((r: any) => r.requestId === requestId);
+    expect(rec).toEqual(expect.objectContaining({ role: "community-officer", purpose: "welfare-check", callerName: "李网格", citizens: [inG0101.citizenId] }));
+    expect(rec.fields).toEqual(expect.arrayContaining(["Citizen.name", "Citizen.phone"]));
+
+    const mine = await sys.gql(`{ myAccessHistory(first: 100) { edges { node { requestId purpose purposeLabel organisation citizens } } } }`, {}, await sys.as({ role: "citizen", sub: inG0101.citizenId }));
+    expect(mine.body.errors).toBeUndefined();
+    const seen = mine.body.data!.myAccessHistory.edges.map((e: any) => e.node).find((r: any) => r.requestId === requestId);
+    expect(seen).toEqual(expect.objectContaining({ purpose: "welfare-check", purposeLabel: expect.stringMatching(/探访关怀/), citizens: [inG0101.citizenId] }));
+  });
+
+  it("does not record responses without personal data", async () => {
+    const before = (await sys.audit.query({ first: 1 })).total;
+    await sys.gql(`{ communities { name } }`, {}, await sys.as({ role: "data-steward" }));
+    expect((await sys.audit.query({ first: 1 })).total).toBe(before);
+  });
+
+  it("lets a citizen read their own file and nobody else's, and not the auditors' log", async () => {
+    const me = await sys.as({ role: "citizen", sub: inG0101.citizenId });
+    const own = await sys.gql(FILE, { id: inG0101.citizenId }, me);
+    expect(own.body.data!.citizen.idNumber).toBe(inG0101.idNumber);
+    const other = await sys.gql(FILE, { id: outside.citizenId }, me);
+    expect(other.body.data!.citizen).toBeNull();
+    const log = await sys.gql(`{ accessLog(first: 1) { totalCount } }`, {}, me);
+    expect(log.body.data!.accessLog).toBeNull();
+    expect(codes(log)).toContain("UNAUTHORIZED_FIELD_OR_TYPE");
+  });
+
+  it("keeps the hash chain intact", async () => {
+    expect(await sys.audit.verify()).toEqual(expect.objectContaining({ ok: true }));
+  });
+});
+
+describe("direct subgraph calls", () => {
+  const body = JSON.stringify({ query: `{ _service { sdl } }` });
+  const caller = { sub: "x", role: "data-steward", org: "x", rowScope: "district" as const, area: { grids: [], communities: [], buildings: [] }, purpose: null };
+
+  it.each(["civil-affairs", "public-security", "elderly-care", "property-management"] as const)("%s refuses an unsigned request with 401", async (dept) => {
+    const res = await fetch(sys.subgraphs[dept].url, { method: "POST", headers: { "content-type": "application/json" }, body });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as any).errors[0].extensions.code).toBe("SUBGRAPH_REQUEST_UNSIGNED");
+  });
+
+  it("refuses a tampered body and a stale signature, accepts a fresh one", async () => {
+    const url = sys.subgraphs["public-security"].url;
+    const headers = signRequest(sys.signingSecret, caller, body);
+    const tampered = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: body.replace("sdl", "sdl __typename") });
+    expect(((await tampered.json()) as any).errors[0].extensions.code).toBe("SUBGRAPH_REQUEST_INVALID_SIGNATURE");
+    const old = signRequest(sys.signingSecret, caller, body, Date.now() - 10 * 60_000);
+    const stale = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...old }, body });
+    expect(((await stale.json()) as any).errors[0].extensions.code).toBe("SUBGRAPH_REQUEST_STALE");
+    const ok = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+    expect(ok.status).toBe(200);
+  });
+});
+
+describe("modes and failures", () => {
+  it("reject mode refuses the whole request when any field is unauthorized", async () => {
+    const strict = await startSystem({ citizens: 3000, gateway: { authzMode: "reject" } });
+    try {
+      const res = await strict.gql(FILE, { id: inG0101.citizenId }, await strict.as({ role: "department-officer", department: "civil-affairs" }, "subsidy-review"));
+      expect(res.status).toBe(403);
+      expect(code(res)).toBe("UNAUTHORIZED_FIELD_OR_TYPE");
+      expect(res.body.data ?? null).toBeNull();
+    } finally {
+      await strict.stop();
+    }
+  }, 120_000);
+
+  it("fails closed: when the access record cannot be written, no personal data is returned", async () => {
+    const broken: AuditStore = {
+      kind: "pglite",
+      append: async () => {
+        throw new Error("disk full");
+      },
+      query: async () => ({ records: [], hasNext: false, total: 0 }),
+      verify: async () => ({ ok: true, count: 0, headHash: "" }),
+      close: async () => undefined,
+    };
+    const failing = await startSystem({ citizens: 3000, audit: broken });
+    try {
+      const res = await failing.gql(FILE, { id: inG0101.citizenId });
+      expect(res.status).toBe(503);
+      expect(code(res)).toBe("AUDIT_UNAVAILABLE");
+      expect(JSON.stringify(res.body)).not.toContain(inG0101.name);
+      const plain = await failing.gql(`{ communities { name } }`);
+      expect(plain.body.data!.communities.length).toBeGreaterThan(0);
+    } finally {
+      await failing.stop();
+    }
+  }, 120_000);
+});
