@@ -3,7 +3,9 @@
  * (migrating and seeding each department on first start), answers over real HTTP, and stops cleanly on
  * Ctrl-C (SIGINT).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
+import { PGlite } from "@electric-sql/pglite";
 import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -12,6 +14,19 @@ import { post } from "../helpers/system";
 import { operation } from "../helpers/operations";
 
 const root = resolve(__dirname, "../..");
+const run = promisify(execFile);
+
+/** Runs one of the package's CLIs (npm run token / audit:verify) against this system's data folder. */
+async function cli(file: string, args: string[]): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", file, ...args], { cwd: root, env: { ...process.env, NODE_OPTIONS: "", DATA_DIR: dataDir } });
+    return { code: 0, out: stdout + stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: err.code ?? 1, out: `${err.stdout ?? ""}${err.stderr ?? ""}` };
+  }
+}
+let auth: Record<string, string>;
 let proc: ChildProcess;
 let output = "";
 let gateway: string;
@@ -52,6 +67,9 @@ beforeAll(async () => {
       }
     }, 200);
   });
+  const token = await cli("gateway/src/auth/token-cli.ts", ["--role", "grid-worker", "--grid", "G-0101"]);
+  expect(token.code).toBe(0);
+  auth = { authorization: `Bearer ${token.out.trim()}`, "x-purpose": "welfare-check" };
 }, 240_000);
 
 afterAll(() => {
@@ -70,7 +88,9 @@ describe("npm start", () => {
   });
 
   it("answers the example query printed at start, across all four departments", async () => {
-    const res = await post(gateway, { query: operation("PersonFile"), variables: { id: "P00000001" } });
+    const refused = await post(gateway, { query: operation("PersonFile"), variables: { id: "P00000001" } });
+    expect(refused.status).toBe(401);
+    const res = await post(gateway, { query: operation("PersonFile"), variables: { id: "P00000001" } }, auth);
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
     const c = res.body.data!.citizen;
@@ -79,7 +99,7 @@ describe("npm start", () => {
   });
 
   it("serves a grid's priority elders", async () => {
-    const res = await post(gateway, { query: operation("GridPriorityElders"), variables: { gridId: "G-0101", first: 5 } });
+    const res = await post(gateway, { query: operation("GridPriorityElders"), variables: { gridId: "G-0101", first: 5 } }, auth);
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.grid.priorityElders.edges.length).toBeGreaterThan(0);
   });
@@ -92,4 +112,16 @@ describe("npm start", () => {
       await expect(fetch(`http://127.0.0.1:${p}/health`)).rejects.toThrow();
     }
   }, 30_000);
+
+  it("left an intact access log that npm run audit:verify checks, and catches a tampered record", async () => {
+    const ok = await cli("gateway/src/audit/verify-cli.ts", []);
+    expect(ok.out).toMatch(/intact: [1-9]\d* records/);
+    expect(ok.code).toBe(0);
+    const db = new PGlite(join(dataDir, "gateway-audit"));
+    await db.exec(`ALTER TABLE access_log DISABLE TRIGGER USER; UPDATE access_log SET purpose = 'statistics' WHERE seq = 1;`);
+    await db.close();
+    const bad = await cli("gateway/src/audit/verify-cli.ts", []);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain("TAMPERED");
+  }, 60_000);
 });

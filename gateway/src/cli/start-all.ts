@@ -85,9 +85,11 @@ async function main() {
   console.log(`
 Citizen Graph is up.
   GraphQL endpoint: ${endpoint}
-  Example (one person's file across all four departments):
+  Example (one person's file across all four departments), as grid worker of G-0101 on a welfare check:
 
+  TOKEN=$(npm run -s token -- --role grid-worker --grid G-0101)
   curl -s ${endpoint} -H 'content-type: application/json' \\
+    -H "authorization: Bearer $TOKEN" -H 'x-purpose: welfare-check' \\
     -d '{"query":"{ citizen(id: \\"P00000001\\") { name age household { address } subsidies { type monthlyAmount } elderProfile { careLevel livingArrangement } residences(currentOnly: true) { unit { address } } } }"}'
 
   More examples: schema/operations/*.graphql. Press Ctrl-C to stop.
