@@ -17,6 +17,8 @@ import { loadPolicy } from "./governance/policy";
 import { readRules } from "./governance/requirements";
 import { governGateway, type GovernedContext } from "./governance/governed-gateway";
 import { openAuditStore, type AuditStore } from "./audit/store";
+import { createArmor } from "./plugins/armor";
+import { registerHttpLimits } from "./plugins/http-limits";
 
 export type GatewayContext = GovernedContext;
 
@@ -33,6 +35,7 @@ export interface BuildOptions {
 
 export async function buildGateway(config: GatewayConfig, options: BuildOptions = {}): Promise<BuiltGateway> {
   const app = Fastify({ logger: { level: config.logLevel, name: "gateway" }, bodyLimit: config.bodyLimit, requestIdHeader: "x-request-id" });
+  registerHttpLimits(app, { maxBatch: config.armor.maxBatch });
   const supergraphSdl = readFileSync(config.supergraphPath, "utf8");
   const policy = loadPolicy(config.policyPath);
   const audit = options.audit ?? (await openAuditStore(config.audit));
@@ -43,10 +46,11 @@ export async function buildGateway(config: GatewayConfig, options: BuildOptions 
   const gatewaySdl = supergraphSdl.replace(/(@link\(url: "[^"]+"), for: SECURITY\)/g, "$1)");
   const gateway = new ApolloGateway({ supergraphSdl: gatewaySdl, buildService: createServiceBuilder(config, insights, policy, () => audit) });
   const server = new ApolloServer<GatewayContext>({
-    gateway: governGateway(gateway, { rules: readRules(supergraphSdl), policy, mode: config.authzMode, audit }),
+    gateway: config.governance ? governGateway(gateway, { rules: readRules(supergraphSdl), policy, mode: config.authzMode, audit }) : gateway,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(app.log),
+    ...createArmor(config.armor),
   });
   await server.start();
   // The insights checks run federated queries as the original caller (row scope applies), already authorized.
@@ -62,6 +66,7 @@ export async function buildGateway(config: GatewayConfig, options: BuildOptions 
     path: "/graphql",
     context: async (req): Promise<GatewayContext> => {
       const purpose = req.headers["x-purpose"];
+      if (!config.governance) return { requestId: String(req.id), purpose: null, ungoverned: true };
       return { requestId: String(req.id), caller: await authenticate(req.headers.authorization), purpose: typeof purpose === "string" && purpose ? purpose : null };
     },
   });

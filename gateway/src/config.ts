@@ -4,6 +4,7 @@
  */
 import { join, resolve } from "node:path";
 import { loadOrCreateSecret, secretFile } from "./trust/secrets";
+import { ARMOR_DEFAULTS, type ArmorOptions } from "./plugins/armor";
 import { z } from "zod";
 
 const bool = z
@@ -41,6 +42,20 @@ const schema = z.object({
   AUTHZ_MODE: z.enum(["filter", "reject"]).default("filter"),
   /** The role → purpose → sensitivity policy. */
   POLICY_PATH: z.string().default(join(__dirname, "../../schema/policy.yaml")),
+  /** on: identity, authorization, purpose, masking and access log; off: none of them (benchmarks only). */
+  GOVERNANCE: z.enum(["on", "off"]).default("on"),
+  /** Deepest selection nesting of an operation. */
+  MAX_DEPTH: z.coerce.number().int().min(1).default(ARMOR_DEFAULTS.maxDepth),
+  /** Most aliases in an operation. */
+  MAX_ALIASES: z.coerce.number().int().min(0).default(ARMOR_DEFAULTS.maxAliases),
+  /** Highest estimated cost of an operation. */
+  MAX_COST: z.coerce.number().int().min(1).default(ARMOR_DEFAULTS.maxCost),
+  /** Most lexical tokens in a query document. */
+  MAX_TOKENS: z.coerce.number().int().min(1).default(ARMOR_DEFAULTS.maxTokens),
+  /** Most directives in an operation. */
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).default(ARMOR_DEFAULTS.maxDirectives),
+  /** Most operations in one batched request; 0 or 1 turns batching off. */
+  MAX_BATCH: z.coerce.number().int().min(0).default(ARMOR_DEFAULTS.maxBatch),
   /** PostgreSQL URL of the access log; default: PGlite in DATA_DIR/gateway-audit. */
   AUDIT_DATABASE_URL: z.string().optional(),
 });
@@ -59,6 +74,9 @@ export type GatewayConfig = {
   auth: { hs256Secret?: string; jwksUrl?: string; issuer: string; audience: string };
   signingSecret: string;
   authzMode: "filter" | "reject";
+  governance: boolean;
+  /** Hostile-input limits (MAX_DEPTH, MAX_ALIASES, MAX_COST, MAX_TOKENS, MAX_DIRECTIVES, MAX_BATCH). */
+  armor: ArmorOptions;
   policyPath: string;
   audit: { databaseUrl?: string; dataDir: string };
 };
@@ -88,6 +106,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     },
     signingSecret: loadOrCreateSecret(e.INTERNAL_SIGNING_SECRET, secretFile(e.DATA_DIR, "internal-signing")),
     authzMode: e.AUTHZ_MODE,
+    governance: e.GOVERNANCE === "on",
+    armor: { maxDepth: e.MAX_DEPTH, maxAliases: e.MAX_ALIASES, maxCost: e.MAX_COST, maxTokens: e.MAX_TOKENS, maxDirectives: e.MAX_DIRECTIVES, maxBatch: e.MAX_BATCH },
     policyPath: resolve(e.POLICY_PATH),
     audit: { databaseUrl: e.AUDIT_DATABASE_URL, dataDir: join(resolve(e.DATA_DIR), "gateway-audit") },
   };

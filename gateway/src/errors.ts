@@ -4,6 +4,7 @@
  * checked against it by a test.
  */
 import { GraphQLError } from "graphql";
+import { ARMOR_ERROR_CODES } from "./plugins/armor.errors";
 
 export interface ErrorSpec {
   /** HTTP status when the error rejects a whole request. */
@@ -34,6 +35,7 @@ export const ERROR_CODES = {
   SUBGRAPH_REQUEST_STALE: { status: 401, description: "A signed department request is too old (replay)." },
   AUDIT_UNAVAILABLE: { status: 503, description: "The access record could not be written, so the personal data was not returned (fail closed)." },
   INTERNAL_SERVER_ERROR: { status: 500, description: "An unexpected failure; details are in the server log under the request id, never in the response." },
+  ...ARMOR_ERROR_CODES,
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

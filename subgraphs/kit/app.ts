@@ -38,7 +38,11 @@ export interface SubgraphAppOptions<Db> {
   /** Secret shared with the gateway; requests without its valid, fresh signature are refused. */
   signingSecret: string;
   signatureMaxSkewMs?: number;
+  /** Benchmarks only: unsigned requests act as a district-wide caller. */
+  acceptUnsigned?: boolean;
 }
+
+const BENCHMARK_CALLER: ForwardedCaller = { sub: "benchmark", role: "benchmark", org: "benchmark", rowScope: "district", area: { grids: [], communities: [], buildings: [] }, purpose: null };
 
 /** Keeps registered codes and their messages; masks everything else (no stack or SQL reaches a client). */
 function maskError(err: GraphQLError, log: FastifyInstance["log"]): GraphQLError {
@@ -70,6 +74,10 @@ export async function buildSubgraphApp<Db>(opts: SubgraphAppOptions<Db>): Promis
   app.addHook("preHandler", async (req, reply) => {
     if (!req.url.startsWith("/graphql")) return;
     const v = verifyRequest(opts.signingSecret, req.headers, req.rawBody ?? "", opts.signatureMaxSkewMs ?? 30_000);
+    if (!v.ok && v.code === "SUBGRAPH_REQUEST_UNSIGNED" && opts.acceptUnsigned) {
+      req.caller = BENCHMARK_CALLER;
+      return;
+    }
     if (!v.ok) {
       req.log.warn({ code: v.code, ip: req.ip }, "refused a request that did not come from the gateway");
       return reply.code(401).send({ data: null, errors: [{ message: v.message, extensions: { code: v.code } }] });
@@ -90,6 +98,7 @@ export async function buildSubgraphApp<Db>(opts: SubgraphAppOptions<Db>): Promis
     },
   });
   app.get("/health", async () => ({ status: "ok", subgraph: opts.name }));
+  if (opts.acceptUnsigned) app.log.warn("ACCEPT_UNSIGNED=true: requests that did not come through the gateway are served (benchmarks only)");
   if (opts.onClose) app.addHook("onClose", async () => opts.onClose!());
   return app;
 }

@@ -34,6 +34,8 @@ const shared = z.object({
   INTERNAL_SIGNING_SECRET: z.string().min(16).optional(),
   /** Largest accepted age of a signed request, milliseconds. */
   SIGNATURE_MAX_SKEW_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Benchmarks only: treat unsigned requests as a district-wide caller, so peer gateways can be measured. */
+  ACCEPT_UNSIGNED: z.enum(["true", "false"]).default("false"),
 });
 
 export interface SubgraphConfig {
@@ -51,6 +53,7 @@ export interface SubgraphConfig {
   pgPoolSize: number;
   signingSecret: string;
   signatureMaxSkewMs: number;
+  acceptUnsigned: boolean;
 }
 
 export function loadSubgraphConfig(dept: Department, env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
@@ -70,6 +73,7 @@ export function loadSubgraphConfig(dept: Department, env: NodeJS.ProcessEnv = pr
     pgPoolSize: s.PG_POOL_SIZE,
     signingSecret: loadOrCreateSecret(s.INTERNAL_SIGNING_SECRET, secretFile(s.DATA_DIR, "internal-signing")),
     signatureMaxSkewMs: s.SIGNATURE_MAX_SKEW_MS,
+    acceptUnsigned: s.ACCEPT_UNSIGNED === "true",
   };
 }
 

@@ -257,6 +257,17 @@ describe("modes and failures", () => {
     }
   }, 120_000);
 
+  it("GOVERNANCE=off (benchmarks only) serves without a token and records nothing", async () => {
+    const open = await startSystem({ citizens: 3000, gateway: { governance: false } });
+    try {
+      const res = await post(open.gatewayUrl, { query: `query($id: ID!) { citizen(id: $id) { name idNumber } }`, variables: { id: inG0101.citizenId } });
+      expect(res.body.data!.citizen.idNumber).toBe(inG0101.idNumber);
+      expect((await open.audit.query({ first: 1 })).total).toBe(0);
+    } finally {
+      await open.stop();
+    }
+  }, 120_000);
+
   it("fails closed: when the access record cannot be written, no personal data is returned", async () => {
     const broken: AuditStore = {
       kind: "pglite",

@@ -24,6 +24,8 @@ export interface GovernedContext {
   purpose: string | null;
   /** Set on the gateway's own nested queries (insights): already authorized by the outer operation. */
   internal?: boolean;
+  /** Governance is off (GOVERNANCE=off, benchmarks only): no caller, district-wide system access. */
+  ungoverned?: boolean;
 }
 
 export interface GovernanceOptions {
