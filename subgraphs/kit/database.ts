@@ -9,6 +9,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { applyMigrations, type SqlRunner } from "./migrate";
+import { pgRunner, pgliteRunner } from "./sql-runner";
 
 export interface QueryStats {
   /** SQL statements sent by the Prisma client since the counter was last reset. */
@@ -47,23 +48,7 @@ export async function openDepartmentDb<C extends PrismaLike>(opts: OpenOptions, 
   if (opts.databaseUrl) {
     kind = "postgres";
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
-    runner = {
-      exec: async (sql) => void (await pool.query(sql)),
-      transaction: async (fn) => {
-        const c = await pool.connect();
-        try {
-          await c.query("BEGIN");
-          await fn({ exec: async (sql) => void (await c.query(sql)), transaction: () => Promise.reject(new Error("nested")) , query: async (sql, params) => (await c.query(sql, params)).rows });
-          await c.query("COMMIT");
-        } catch (e) {
-          await c.query("ROLLBACK").catch(() => undefined);
-          throw e;
-        } finally {
-          c.release();
-        }
-      },
-      query: async (sql, params) => (await pool.query(sql, params)).rows,
-    };
+    runner = pgRunner(pool);
     adapter = new PrismaPg(pool);
     closeDriver = () => pool.end();
   } else {
@@ -71,14 +56,7 @@ export async function openDepartmentDb<C extends PrismaLike>(opts: OpenOptions, 
     mkdirSync(opts.dataDir, { recursive: true });
     const lite = new PGlite(opts.dataDir);
     await lite.waitReady;
-    runner = {
-      exec: async (sql) => void (await lite.exec(sql)),
-      transaction: (fn) =>
-        lite.transaction(async (tx) => {
-          await fn({ exec: async (sql) => void (await tx.exec(sql)), transaction: () => Promise.reject(new Error("nested")), query: async (sql, params) => (await tx.query(sql, params)).rows as Record<string, unknown>[] });
-        }) as Promise<void>,
-      query: async (sql, params) => (await lite.query(sql, params)).rows as Record<string, unknown>[],
-    };
+    runner = pgliteRunner(lite);
     adapter = new PrismaPGlite(lite);
     closeDriver = () => lite.close();
   }

@@ -5,6 +5,7 @@
  * contiguous and the chain never forks. `verify()` recomputes the chain to detect altered or deleted records.
  */
 import { mkdirSync } from "node:fs";
+import { pgRunner, pgliteRunner } from "../../../subgraphs/kit/sql-runner";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
@@ -35,37 +36,6 @@ const APPEND_LOCK_KEY = 4_137_200_001;
 const VERIFY_BATCH = 5000;
 const COLUMNS = "seq, request_id, at, caller_id, caller_name, organisation, role, purpose, citizens, fields, prev_hash, hash";
 type Row = Record<string, unknown>;
-
-function pgRunner(pool: pg.Pool): SqlRunner {
-  return {
-    exec: async (sql) => void (await pool.query(sql)),
-    query: async (sql, params) => (await pool.query(sql, params)).rows,
-    transaction: async (fn) => {
-      const c = await pool.connect();
-      try {
-        await c.query("BEGIN");
-        await fn({ exec: async (sql) => void (await c.query(sql)), query: async (sql, params) => (await c.query(sql, params)).rows, transaction: () => Promise.reject(new Error("nested transaction")) });
-        await c.query("COMMIT");
-      } catch (e) {
-        await c.query("ROLLBACK").catch(() => undefined);
-        throw e;
-      } finally {
-        c.release();
-      }
-    },
-  };
-}
-
-function pgliteRunner(lite: PGlite): SqlRunner {
-  return {
-    exec: async (sql) => void (await lite.exec(sql)),
-    query: async (sql, params) => (await lite.query(sql, params)).rows as Row[],
-    transaction: (fn) =>
-      lite.transaction(async (tx) => {
-        await fn({ exec: async (sql) => void (await tx.exec(sql)), query: async (sql, params) => (await tx.query(sql, params)).rows as Row[], transaction: () => Promise.reject(new Error("nested transaction")) });
-      }) as Promise<void>,
-  };
-}
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Refuses text PostgreSQL would not store verbatim (NUL, lone surrogates): the stored record must hash as appended. */
