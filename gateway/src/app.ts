@@ -22,6 +22,14 @@ import { registerHttpLimits } from "./plugins/http-limits";
 
 export type GatewayContext = GovernedContext;
 
+const DISABLED_AUDIT: AuditStore = {
+  kind: "pglite",
+  append: () => Promise.reject(new Error("the access log is disabled (GOVERNANCE=off)")),
+  query: async () => ({ records: [], hasNext: false, total: 0 }),
+  verify: async () => ({ ok: true, count: 0, headHash: "" }),
+  close: async () => undefined,
+};
+
 export interface BuiltGateway {
   app: FastifyInstance;
   server: ApolloServer<GatewayContext>;
@@ -38,7 +46,8 @@ export async function buildGateway(config: GatewayConfig, options: BuildOptions 
   registerHttpLimits(app, { maxBatch: config.armor.maxBatch });
   const supergraphSdl = readFileSync(config.supergraphPath, "utf8");
   const policy = loadPolicy(config.policyPath);
-  const audit = options.audit ?? (await openAuditStore(config.audit));
+  // With governance off (benchmarks only) nothing is recorded, so no access-log database is opened.
+  const audit = options.audit ?? (config.governance ? await openAuditStore(config.audit) : DISABLED_AUDIT);
   const authenticate = createIdentity({ ...config.auth, knownRoles: Object.keys(policy.roles) });
   const insights: InsightsContext = {};
   // Apollo Gateway refuses supergraphs whose SECURITY features (@requiresScopes, @policy) it cannot enforce.
