@@ -5,6 +5,7 @@
  * if that record cannot be written, return no personal data (fail closed).
  */
 import { createHash } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import { GraphQLError, print, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import type { ApolloGateway } from "@apollo/gateway";
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from "@apollo/server-gateway-interface";
@@ -41,25 +42,53 @@ function refuse(rc: GatewayGraphQLRequestContext, code: ErrorCode, message: stri
   return { errors: [apiError(code, message, { ...extra, http: { status } })] };
 }
 
+/** What authorizing an operation for one role, scope set and purpose yields; holds no personal data. */
+interface Plan {
+  personal: boolean;
+  auth?: ReturnType<typeof authorize>;
+  executed?: OperationDefinitionNode | null;
+  queryHash?: string;
+}
+
 export function governExecutor(executor: GatewayExecutor, getSchema: () => GraphQLSchema, opts: GovernanceOptions): GatewayExecutor {
+  // Bounded cache of authorization plans, keyed by the operation and the caller's role, scopes and purpose
+  // (never by caller identity or data): repeated operations skip re-walking the document.
+  const plans = new LRUCache<string, Plan>({ max: 2000 });
   return async (rc) => {
     const ctx = rc.context as unknown as GovernedContext;
     if (ctx.internal) return executor(rc);
     const caller = ctx.caller;
-    const op = inlineOperation(rc.document, rc.request.operationName);
-    if (!caller || !op) return executor(rc);
+    if (!caller) return executor(rc);
+    let inlined: OperationDefinitionNode | null | undefined;
+    const operation = () => (inlined === undefined ? (inlined = inlineOperation(rc.document, rc.request.operationName)) : inlined);
     const schema = getSchema();
     const role = opts.policy.roles[caller.role];
-
-    const classes = classesSelected(schema, op, opts.rules);
-    const personal = classes.has("PERSONAL") || classes.has("SENSITIVE");
+    const opKey = `${rc.queryHash}:${rc.request.operationName ?? ""}`;
+    let personal = plans.get(opKey)?.personal;
+    if (personal === undefined) {
+      const op = operation();
+      if (!op) return executor(rc);
+      const classes = classesSelected(schema, op, opts.rules);
+      personal = classes.has("PERSONAL") || classes.has("SENSITIVE");
+      plans.set(opKey, { personal });
+    }
     const purpose = ctx.purpose ?? role?.defaultPurpose ?? null;
     if (personal && !purpose) return refuse(rc, "PURPOSE_REQUIRED", `This operation selects personal data: declare a purpose in the x-purpose header (${Object.keys(role?.purposes ?? {}).join(", ")}).`);
     if (purpose && !(purpose in opts.policy.purposes)) return refuse(rc, "UNKNOWN_PURPOSE", `Unknown purpose "${purpose}"; known purposes: ${Object.keys(opts.policy.purposes).join(", ")}.`);
     if (purpose && !(purpose in (role?.purposes ?? {}))) return refuse(rc, "PURPOSE_NOT_ALLOWED", `Role ${caller.role} may not use data for purpose "${purpose}".`, { purpose });
     ctx.purpose = purpose;
 
-    const auth = authorize(schema, op, opts.rules, opts.policy, caller, purpose);
+    const planKey = `${opKey}|${caller.role}|${caller.scopes.join(" ")}|${purpose ?? ""}`;
+    let plan = plans.get(planKey);
+    if (!plan?.auth) {
+      const op = operation();
+      if (!op) return executor(rc);
+      const auth = authorize(schema, op, opts.rules, opts.policy, caller, purpose);
+      const executed = auth.document ? (auth.document.definitions[0] as OperationDefinitionNode) : null;
+      plan = { personal, auth, executed, queryHash: auth.document ? createHash("sha256").update(print(auth.document)).digest("hex") : undefined };
+      plans.set(planKey, plan);
+    }
+    const auth = plan.auth!;
     if (opts.mode === "reject" && auth.denied.length) {
       if (rc.response?.http) rc.response.http.status = 403;
       return { errors: auth.denied.map((d) => apiError("UNAUTHORIZED_FIELD_OR_TYPE", `Not authorized: ${d.coordinate} ${d.reason}.`, { path: d.path, coordinate: d.coordinate, http: { status: 403 } })) };
@@ -69,12 +98,10 @@ export function governExecutor(executor: GatewayExecutor, getSchema: () => Graph
     );
 
     let result: Awaited<ReturnType<GatewayExecutor>>;
-    let executed: OperationDefinitionNode | null = null;
+    const executed = plan.executed ?? null;
     if (auth.document) {
       const doc: DocumentNode = auth.document;
-      executed = doc.definitions[0] as OperationDefinitionNode;
-      const queryHash = createHash("sha256").update(print(doc)).digest("hex");
-      result = await executor({ ...rc, document: doc, queryHash } as GatewayGraphQLRequestContext);
+      result = await executor({ ...rc, document: doc, queryHash: plan.queryHash } as GatewayGraphQLRequestContext);
     } else {
       result = { data: {} };
     }
