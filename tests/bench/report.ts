@@ -1,0 +1,326 @@
+/**
+ * The report: a table per gateway × workload, ratios to stock Apollo, the three targets of the performance
+ * issue, and the "Gateway throughput" section of BENCHMARKS.md.
+ */
+import { cpus, totalmem } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { GatewayName } from "./gateways";
+import type { LoadResult } from "./load";
+
+export interface Row {
+  gateway: GatewayName;
+  label: string;
+  workload: string;
+  result?: LoadResult;
+  /** Peak RSS of the gateway's process tree during warm-up and measurement, MB. */
+  peakRssMb?: number;
+  /** Verification before measuring: null when fine. */
+  verifyProblem?: string | null;
+  /** Failed / sampled requests after the measured run. */
+  sample?: { sampled: number; failed: number; example?: string };
+  /** Share of the machine's CPU used by processes outside the benchmark during the measured run. */
+  foreignCpu?: number;
+  /** CPU milliseconds per request: the gateway process, the four subgraphs, the harness (load generator). */
+  cpuMs?: { gateway: number; subgraphs: number; harness: number };
+  /** Why there is no measurement. */
+  notAvailable?: string;
+}
+
+/** Foreign CPU share above which a row is flagged as disturbed. */
+export const FOREIGN_CPU_WARN = 0.05;
+
+export interface GatewayInfo {
+  name: GatewayName;
+  label: string;
+  startupSeconds?: number;
+  idleRssMb?: number;
+  peakRssMb?: number;
+  notAvailable?: string;
+}
+
+export interface RunInfo {
+  date: string;
+  command: string;
+  citizens: number;
+  connections: number;
+  durationS: number;
+  warmupS: number;
+  workloads: { name: string; title: string }[];
+  gateways: GatewayInfo[];
+  rows: Row[];
+  dataNote: string;
+  /** Every request of a workload identical (no rotation through variable sets). */
+  sameRequest: boolean;
+  /** Share of the machine's CPU used by other processes in the second before the run. */
+  foreignAtStart?: number;
+}
+
+const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? "–" : n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "–" : n < 10 ? n.toFixed(1) : fmt(n));
+const pct = (n: number) => `${n >= 0 ? "+" : ""}${(n * 100).toFixed(1)} %`;
+
+export const errorCount = (r: Row) => (r.result ? r.result.non2xx + r.result.graphqlErrors + r.result.transportErrors : 0);
+
+function find(rows: Row[], g: GatewayName, w: string) {
+  return rows.find((r) => r.gateway === g && r.workload === w && r.result);
+}
+
+export function resultTable(run: RunInfo): string {
+  const lines = [
+    "| gateway | workload | req/s | p50 ms | p95 ms | p99 ms | errors | peak RSS MB | CPU ms/req: gateway | subgraphs |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const r of run.rows) {
+    if (!r.result) {
+      lines.push(`| ${r.gateway} | ${r.workload} | not available: ${(r.notAvailable ?? "no result").replace(/\s+/g, " ").replace(/\|/g, "\\|")} | | | | | | | |`);
+      continue;
+    }
+    const errs = errorCount(r);
+    const errText = errs ? `${fmt(errs)} of ${fmt(r.result.requests)}` : "0";
+    const flag = r.verifyProblem ? " ⚠" : "";
+    lines.push(`| ${r.gateway}${flag} | ${r.workload} | ${fmt(r.result.rps, 1)} | ${ms(r.result.p50)} | ${ms(r.result.p95)} | ${ms(r.result.p99)} | ${errText} | ${fmt(r.peakRssMb)} | ${ms(r.cpuMs?.gateway)} | ${ms(r.cpuMs?.subgraphs)} |`);
+  }
+  return lines.join("\n");
+}
+
+/** A metric of each gateway divided by stock Apollo's, per workload. */
+export function ratioTable(run: RunInfo, metric: (r: Row) => number | undefined = (r) => r.result?.rps): string {
+  const names = run.gateways.map((g) => g.name);
+  const lines = [`| workload | ${names.join(" | ")} |`, `| --- | ${names.map(() => "---:").join(" | ")} |`];
+  for (const w of run.workloads) {
+    const baseRow = find(run.rows, "apollo-stock", w.name);
+    const base = baseRow && metric(baseRow);
+    const cells = names.map((g) => {
+      const row = find(run.rows, g, w.name);
+      const r = row && metric(row);
+      return r === undefined || Number.isNaN(r) ? "–" : base ? `${(r / base).toFixed(2)}×` : "–";
+    });
+    lines.push(`| ${w.name} | ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
+const gatewayCpu = (r: Row) => r.cpuMs?.gateway;
+
+export interface Target {
+  text: string;
+  met: boolean | null;
+  detail: string;
+}
+
+export function targets(run: RunInfo): Target[] {
+  const out: Target[] = [];
+  const rps = (g: GatewayName, w: string) => find(run.rows, g, w)?.result?.rps;
+  const ours = rps("ours", "priority-elders");
+  const hiveRust = rps("hive-rust", "priority-elders");
+  const apollo = rps("apollo-stock", "priority-elders");
+  {
+    const parts: string[] = [];
+    let met: boolean | null = ours === undefined ? null : (true as boolean | null);
+    if (ours !== undefined && hiveRust !== undefined) {
+      parts.push(`ours ${fmt(ours, 1)} req/s vs Hive (Rust planner) ${fmt(hiveRust, 1)} req/s = ${(ours / hiveRust).toFixed(2)}× (${pct(ours / hiveRust - 1)})`);
+      if (ours < hiveRust) met = false;
+    } else {
+      parts.push("Hive with the Rust planner: not measured");
+      met = met === false ? false : null;
+    }
+    if (ours !== undefined && apollo !== undefined) {
+      parts.push(`vs stock Apollo ${fmt(apollo, 1)} req/s = ${(ours / apollo).toFixed(2)}× (target 3×: ${ours / apollo >= 3 ? "met" : `short by ${(3 - ours / apollo).toFixed(2)}×`})`);
+      if (ours < 3 * apollo) met = false;
+    } else {
+      parts.push("stock Apollo: not measured");
+      met = met === false ? false : null;
+    }
+    const same = (g: GatewayName) => rps(g, "priority-elders-same");
+    const [sOurs, sHive, sApollo] = [same("ours"), same("hive-rust"), same("apollo-stock")];
+    if (sOurs !== undefined && sHive !== undefined && sApollo !== undefined) {
+      parts.push(`with every request identical (priority-elders-same, not judged): ours ${fmt(sOurs, 1)}, Hive (Rust planner) ${fmt(sHive, 1)}, stock Apollo ${fmt(sApollo, 1)} req/s = ${(sOurs / sHive).toFixed(2)}× Hive, ${(sOurs / sApollo).toFixed(2)}× Apollo`);
+    }
+    out.push({ text: "Ours (governance on) ≥ Hive Gateway with the Rust planner and ≥ 3× stock Apollo, priority-elder workload", met, detail: parts.join("; ") });
+  }
+  {
+    const parts: string[] = [];
+    let met: boolean | null = null;
+    for (const w of run.workloads) {
+      const on = rps("ours", w.name);
+      const off = rps("ours-ungoverned", w.name);
+      if (on === undefined || off === undefined) continue;
+      const overhead = 1 - on / off;
+      parts.push(`${w.name} ${pct(overhead)} (${fmt(on, 1)} vs ${fmt(off, 1)} req/s)`);
+      met = (met ?? true) && overhead <= 0.1;
+    }
+    out.push({ text: "Governance overhead (throughput lost with governance on vs off) ≤ 10 %, every workload", met, detail: parts.length ? parts.join("; ") : "not measured" });
+  }
+  {
+    const g = run.gateways.find((x) => x.name === "ours");
+    const off = run.gateways.find((x) => x.name === "ours-ungoverned");
+    const peak = g?.peakRssMb;
+    out.push({
+      text: "Gateway RSS ≤ 300 MB (ours as shipped, peak over all workloads)",
+      met: peak === undefined ? null : peak <= 300,
+      detail: peak === undefined ? "not measured" : `peak ${fmt(peak)} MB (${peak <= 300 ? `${fmt(300 - peak)} MB to spare` : `${fmt(peak - 300)} MB over`})${off?.peakRssMb !== undefined ? `; governance off: ${fmt(off.peakRssMb)} MB` : ""}`,
+    });
+  }
+  return out;
+}
+
+const atStart = (run: RunInfo) =>
+  run.foreignAtStart !== undefined ? `other processes used ${(run.foreignAtStart * 100).toFixed(1)} % of the machine's CPU in the second before the run` : "not checked before the run";
+
+/** A paragraph on CPU per request: gateway vs subgraphs, and what governance adds where. */
+function whereTimeGoes(run: RunInfo): string[] {
+  const w = run.workloads.find((x) => x.name === "priority-elders")?.name ?? run.workloads[0]?.name;
+  if (!w) return [];
+  const parts = run.gateways.flatMap((g) => {
+    const c = find(run.rows, g.name, w)?.cpuMs;
+    return c ? [`${g.name} ${ms(c.gateway)} + ${ms(c.subgraphs)}`] : [];
+  });
+  if (!parts.length) return [];
+  const on = find(run.rows, "ours", w)?.cpuMs;
+  const off = find(run.rows, "ours-ungoverned", w)?.cpuMs;
+  const gov = on && off ? ` Governance on adds ${ms(on.gateway - off.gateway)} ms per request in the gateway and ${ms(on.subgraphs - off.subgraphs)} ms in the subgraphs (which verify the signed caller context and apply its row scope).` : "";
+  return [
+    `Where the time goes (\`${w}\`, CPU ms per request, gateway + the four subgraphs): ${parts.join("; ")}. The gateway, the subgraphs and the load generator share ${cpus().length} cores, so req/s is roughly ${cpus().length * 1000} ms ÷ (the sum + the load generator's share): the subgraphs' work bounds every gateway's throughput, and the gateway's own CPU per request (table above) is what differs between gateways.${gov}`,
+    "",
+  ];
+}
+
+const mark = (m: boolean | null) => (m === null ? "not measured" : m ? "**met**" : "**not met**");
+
+export function versionsOf(root: string, names: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of names) {
+    const p = join(root, "node_modules", n, "package.json");
+    out[n] = existsSync(p) ? (JSON.parse(readFileSync(p, "utf8")) as { version: string }).version : "not installed";
+  }
+  return out;
+}
+
+export const VERSIONED = [
+  "@apollo/gateway",
+  "@apollo/server",
+  "@as-integrations/fastify",
+  "fastify",
+  "mercurius",
+  "graphql",
+  "@electric-sql/pglite",
+  "@graphql-hive/gateway",
+  "@graphql-hive/gateway-runtime",
+  "@graphql-hive/router-runtime",
+  "@graphql-hive/router-query-planner",
+  "autocannon",
+  "tsx",
+];
+
+export function machine(): string {
+  const c = cpus();
+  return `${c.length} CPU${c.length === 1 ? "" : "s"} (${c[0]?.model?.trim() ?? "unknown"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, ${process.platform}/${process.arch}`;
+}
+
+export function markdownSection(run: RunInfo, root: string): string {
+  const v = versionsOf(root, VERSIONED);
+  const t = targets(run);
+  const problems = run.rows.filter((r) => r.verifyProblem || (r.sample && r.sample.failed) || errorCount(r) || (r.foreignCpu ?? 0) > FOREIGN_CPU_WARN);
+  const na = run.gateways.filter((g) => g.notAvailable);
+  const measured = run.rows.filter((r) => r.result);
+  const maxForeign = Math.max(0, ...measured.map((r) => r.foreignCpu ?? 0));
+  const disturbed = measured.filter((r) => (r.foreignCpu ?? 0) > FOREIGN_CPU_WARN);
+  return [
+    "## Gateway throughput",
+    "",
+    "```sh",
+    run.command,
+    "```",
+    "",
+    `Measured ${run.date} on ${machine()}. Versions: ${Object.entries(v).map(([k, x]) => `${k} ${x}`).join(", ")}.`,
+    "",
+    `Setup: the four department subgraphs (Fastify + mercurius, PGlite, ${run.citizens.toLocaleString("en")} synthetic citizens; ${run.dataNote}) run as child processes with` +
+      " `ACCEPT_UNSIGNED=true`, and each gateway in turn runs as its own node process on its own port against the same subgraphs and the same supergraph" +
+      ` (peers: \`.bench/supergraph-peers.graphql\`, routing URLs of the run, \`for: SECURITY\` removed). Load: autocannon in the harness process,` +
+      ` ${run.connections} connections, ${run.warmupS} s warm-up then ${run.durationS} s measured per gateway × workload, all on 127.0.0.1 — the load generator,` +
+      " the gateway and the four subgraphs share the machine's cores, so figures compare gateways within this run; they are not capacity figures." +
+      " Ours (governance on) gets a community-officer token for every community with `x-purpose: subsidy-review`, and writes an access-log record per response" +
+      " (PGlite); governance off and the peers send no token. Errors: non-2xx responses, 2xx responses with GraphQL errors and socket errors, counted on every" +
+      ` response of the measured run (each workload is also verified per gateway before measuring, with its first and last variable set, and ${run.rows.find((r) => r.sample)?.sample?.sampled ?? 0} requests are checked one by one after it). RSS: VmRSS of the gateway's` +
+      " node processes, sampled every 250 ms, peak over warm-up and measurement. CPU ms/req: CPU time (user + system, from /proc) of the gateway process" +
+      " and of the four subgraph processes during the measured run, divided by the requests served — where the time goes." +
+      ` Quiet machine check: ${atStart(run)}; processes outside the benchmark used at most ${(maxForeign * 100).toFixed(1)} % of the machine's CPU during any measured run` +
+      (disturbed.length ? ` (**disturbed**: ${disturbed.map((r) => `${r.gateway} × ${r.workload}`).join(", ")})` : "") +
+      ".",
+    "",
+    run.sameRequest
+      ? "Workloads (`--same-request`: one identical request per workload on every connection — gateways that coalesce identical in-flight subgraph fetches, as Hive Gateway does by default, serve most requests from other requests' subgraph responses):"
+      : "Workloads (each rotates through distinct variable sets, more than the connections, so that requests in flight differ as in real traffic; with one identical request on every connection, `--same-request`, Hive Gateway's default coalescing of identical in-flight subgraph fetches serves most requests from other requests' subgraph responses):",
+    "",
+    ...run.workloads.map((w) => `- \`${w.name}\`: ${w.title}`),
+    "",
+    "Gateways:",
+    "",
+    ...run.gateways.map((g) => `- \`${g.name}\`: ${g.label}${g.notAvailable ? ` — **not available**: ${g.notAvailable}` : `; ready in ${fmt(g.startupSeconds, 1)} s, idle RSS ${fmt(g.idleRssMb)} MB`}`),
+    "",
+    resultTable(run),
+    "",
+    "Throughput relative to stock Apollo (req/s ÷ stock Apollo's req/s, same workload):",
+    "",
+    ratioTable(run),
+    "",
+    "Gateway CPU per request relative to stock Apollo (the gateway process's own cost, lower is leaner; the subgraphs are left out):",
+    "",
+    ratioTable(run, gatewayCpu),
+    "",
+    ...whereTimeGoes(run),
+    "Targets of the performance issue:",
+    "",
+    "| target | result | measured |",
+    "| --- | --- | --- |",
+    ...t.map((x) => `| ${x.text} | ${mark(x.met)} | ${x.detail} |`),
+    "",
+    ...(problems.length || na.length
+      ? [
+          "Problems seen:",
+          "",
+          ...na.map((g) => `- \`${g.name}\`: not available — ${g.notAvailable}`),
+          ...problems.map(
+            (r) =>
+              `- \`${r.gateway}\` × \`${r.workload}\`: ${[r.verifyProblem ? `verification: ${r.verifyProblem}` : "", errorCount(r) ? `${errorCount(r)} failed responses in the measured run (${r.result?.example ?? ""})` : "", r.sample?.failed ? `${r.sample.failed}/${r.sample.sampled} sampled responses failed (${r.sample.example ?? ""})` : "", (r.foreignCpu ?? 0) > FOREIGN_CPU_WARN ? `disturbed: other processes used ${((r.foreignCpu ?? 0) * 100).toFixed(0)} % of the machine's CPU during the measured run` : ""].filter(Boolean).join("; ")}`,
+          ),
+          "",
+        ]
+      : []),
+  ].join("\n");
+}
+
+/** Replaces the "## Gateway throughput" section (up to the next `## ` heading) of BENCHMARKS.md. */
+export function writeBenchmarks(path: string, section: string): void {
+  const text = readFileSync(path, "utf8");
+  const start = text.indexOf("## Gateway throughput");
+  let out: string;
+  if (start < 0) {
+    out = `${text.trimEnd()}\n\n${section.trimEnd()}\n`;
+  } else {
+    const rest = text.slice(start + 3);
+    const next = rest.search(/^## /m);
+    const tailText = next < 0 ? "" : rest.slice(next);
+    out = `${text.slice(0, start)}${section.trimEnd()}\n${tailText ? `\n${tailText}` : ""}`;
+  }
+  writeFileSync(path, out);
+}
+
+/** The console version: the table, ratios and targets. */
+export function consoleReport(run: RunInfo): string {
+  return [
+    "",
+    resultTable(run),
+    "",
+    "req/s relative to stock Apollo:",
+    ratioTable(run),
+    "",
+    "gateway CPU per request relative to stock Apollo (lower is leaner):",
+    ratioTable(run, gatewayCpu),
+    "",
+    ...targets(run).map((x) => `${x.met === null ? "?" : x.met ? "✓" : "✗"} ${x.text}: ${x.detail}`),
+    "",
+    `${atStart(run)}; CPU used by other processes during measured runs: at most ${(Math.max(0, ...run.rows.map((r) => r.foreignCpu ?? 0)) * 100).toFixed(1)} % of the machine`,
+  ].join("\n");
+}

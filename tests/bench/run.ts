@@ -1,0 +1,308 @@
+/**
+ * `npm run bench [-- --quick]`: gateway throughput against stock Apollo Gateway and Hive Gateway.
+ *
+ * Seeds (once per size) a PGlite data set under .bench/, starts the four department subgraphs as child
+ * processes, then runs each gateway in turn as its own process on its own port — ours as shipped, ours
+ * with GOVERNANCE=off, stock Apollo, Hive Gateway, Hive Gateway with the Rust query planner — and measures
+ * every workload with autocannon (warm-up, then a measured run): req/s, p50/p95/p99 latency, errors and
+ * the gateway's peak RSS. Prints a table, ratios to stock Apollo and the targets of the performance issue,
+ * and (for a full run) writes them into BENCHMARKS.md. Every child process is stopped at the end, on
+ * failure and on Ctrl-C; the exit code is 1 when a gateway could not start.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { DEPARTMENTS } from "../../subgraphs/departments";
+import { freePorts } from "../helpers/ports";
+import { installSignalHandlers, isRunning, startNode, stopAll, stopChild, tail, waitReady, type Child } from "./processes";
+import { RssSampler } from "./rss";
+import { cpuMsOf, cpuWindow } from "./cpu";
+import { getStatus, postJson } from "./http";
+import { runLoad, sampleErrors, verifyOnce } from "./load";
+import { GATEWAY_NAMES, gatewaySpec, type GatewayName } from "./gateways";
+import { writePeerSupergraph } from "./supergraph";
+import { bodiesOf, buildWorkloads, discoverFacts, type Workload } from "./workloads";
+import { consoleReport, FOREIGN_CPU_WARN, markdownSection, writeBenchmarks, type GatewayInfo, type Row, type RunInfo } from "./report";
+
+const root = join(__dirname, "../..");
+const JWT_SECRET = "bench-jwt-secret-do-not-use-in-production";
+const SIGNING_SECRET = "bench-internal-signing-secret-do-not-use";
+
+const int = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${name} must be a number ≥ ${min}`);
+  return n;
+};
+
+const program = new Command("bench")
+  .description("Gateway throughput: ours vs stock Apollo Gateway vs Hive Gateway, on the same subgraphs")
+  .option("--quick", "small and short: 5,000 citizens, 20 connections, 1 s warm-up + 3 s per run (under 2 minutes)")
+  .option("--citizens <n>", "citizens in the data set (default 20,000; quick 5,000)", int("citizens", 100))
+  .option("--duration <s>", "measured seconds per gateway × workload (default 15; quick 3)", int("duration", 1))
+  .option("--warmup <s>", "warm-up seconds before each measured run (default 3; quick 1)", int("warmup", 0))
+  .option("--connections <n>", "concurrent connections (default 50; quick 20)", int("connections", 1))
+  .addOption(new Option("--only <gateways...>", "only these gateways").choices([...GATEWAY_NAMES]))
+  .option("--workloads <names...>", "only these workloads (priority-elders, priority-elders-same, person-file, household, deep-nested)")
+  .option("--same-request", "send one identical request per workload (no rotation through distinct variables)")
+  .option("--write", "write BENCHMARKS.md even for a quick or partial run")
+  .option("--no-write", "do not write BENCHMARKS.md")
+  .option("--cpu-prof", "write V8 CPU profiles of the gateways to .bench/profiles/ (open in Chrome DevTools)")
+  .option("--verbose", "echo the output of every child process")
+  .option("--from-results <file>", "run nothing: print (and with --write, write into BENCHMARKS.md) the report of a saved .bench/results-*.json")
+  .parse();
+
+interface Opts {
+  quick?: boolean;
+  citizens?: number;
+  duration?: number;
+  warmup?: number;
+  connections?: number;
+  only?: GatewayName[];
+  workloads?: string[];
+  write?: boolean;
+  cpuProf?: boolean;
+  sameRequest?: boolean;
+  verbose?: boolean;
+  fromResults?: string;
+}
+
+const t0 = Date.now();
+const log = (s: string) => console.log(s.startsWith("\n") ? `\n[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${s.slice(1)}` : `[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${s}`);
+
+/** Environment for children: this one, minus every setting the services read (each child gets its own). */
+function baseEnv(): NodeJS.ProcessEnv {
+  const strip = /^(PORT|HOST|DATA_DIR|GOVERNANCE|AUTHZ_MODE|LOG_LEVEL|SUPERGRAPH_PATH|POLICY_PATH|INTROSPECTION|SEED|SEED_CITIZENS|BODY_LIMIT|SUBGRAPH_TIMEOUT_MS|PG_POOL_SIZE|SIGNATURE_MAX_SKEW_MS|ACCEPT_UNSIGNED|INTERNAL_SIGNING_SECRET|NODE_OPTIONS|NODE_ENV|FORK|CONFIG_PATH|AUTH_\w+|AUDIT_\w+|MAX_\w+|HIVE_\w+|APOLLO_\w+|\w+_URL|\w+_PORT)$/;
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !strip.test(k)));
+}
+
+function ensurePrismaClients(): void {
+  if (DEPARTMENTS.every((d) => existsSync(join(root, "subgraphs", d, "generated")))) return;
+  log("generating the Prisma clients (npm run generate)…");
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "subgraphs/kit/prisma-cli.ts"), "generate"], { cwd: root, stdio: "inherit" });
+  if (r.status !== 0) throw new Error("npm run generate failed");
+}
+
+async function main(): Promise<number> {
+  const o = program.opts<Opts>();
+  if (o.fromResults) {
+    const run = JSON.parse(readFileSync(o.fromResults, "utf8")) as RunInfo;
+    log(consoleReport(run));
+    if (o.write) {
+      writeBenchmarks(join(root, "BENCHMARKS.md"), markdownSection(run, root));
+      log("BENCHMARKS.md: \"Gateway throughput\" section written");
+    }
+    return 0;
+  }
+  const quick = !!o.quick;
+  const citizens = o.citizens ?? (quick ? 5000 : 20_000);
+  const durationS = o.duration ?? (quick ? 3 : 15);
+  const warmupS = o.warmup ?? (quick ? 1 : 3);
+  const connections = o.connections ?? (quick ? 20 : 50);
+  const gatewayNames = o.only?.length ? GATEWAY_NAMES.filter((g) => o.only!.includes(g)) : [...GATEWAY_NAMES];
+  const partial = quick || !!o.sameRequest || !!o.only?.length || !!o.workloads?.length || o.citizens !== undefined || o.duration !== undefined || o.connections !== undefined;
+  const write = o.write ?? !partial;
+  const sampleSize = quick ? 3 : 10;
+  installSignalHandlers();
+  const foreignAtStart = await waitQuiet(1);
+  if (foreignAtStart > FOREIGN_CPU_WARN) log(`warning: other processes use ${(foreignAtStart * 100).toFixed(0)} % of the machine's CPU — they will skew the figures${quick ? "" : " (disturbed runs are measured again once)"}`);
+
+  ensurePrismaClients();
+  // Loaded after the clients exist: the department modules import them.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { prepareData } = require("./data") as typeof import("./data");
+  const { SUBGRAPHS } = require("../../subgraphs/registry") as typeof import("../../subgraphs/registry");
+  const { loadPolicy } = require("../../gateway/src/governance/policy") as typeof import("../../gateway/src/governance/policy");
+  const { mintToken } = require("../../gateway/src/auth/mint") as typeof import("../../gateway/src/auth/mint");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+
+  const benchDir = join(root, ".bench");
+  mkdirSync(benchDir, { recursive: true });
+  const data = await prepareData(root, citizens, undefined, log);
+  const scratchDir = join(benchDir, `run-${process.pid}`);
+  rmSync(scratchDir, { recursive: true, force: true });
+  mkdirSync(scratchDir, { recursive: true });
+  const env = baseEnv();
+  let failedToStart = false;
+
+  try {
+    // 1. The four department subgraphs.
+    const ports = await freePorts(SUBGRAPHS.length);
+    const urls: Record<string, string> = {};
+    const subgraphs: Child[] = [];
+    SUBGRAPHS.forEach((mod, i) => {
+      const prefix = mod.name.toUpperCase().replace(/-/g, "_");
+      urls[mod.name] = `http://127.0.0.1:${ports[i]}/graphql`;
+      subgraphs.push(
+        startNode(mod.name, ["--import", "tsx", join(root, "subgraphs", mod.name, "main.ts")], {
+          cwd: root,
+          echo: o.verbose,
+          env: { ...env, DATA_DIR: data.dir, [`${prefix}_PORT`]: String(ports[i]), HOST: "127.0.0.1", LOG_LEVEL: "warn", ACCEPT_UNSIGNED: "true", INTERNAL_SIGNING_SECRET: SIGNING_SECRET, SEED_CITIZENS: String(citizens), NODE_ENV: "production" },
+        }),
+      );
+    });
+    log(`subgraphs: starting ${SUBGRAPHS.map((m) => m.name).join(", ")}…`);
+    await Promise.all(subgraphs.map((c, i) => waitReady(c, async () => (await getStatus(urls[SUBGRAPHS[i].name].replace(/graphql$/, "health"))) === 200, 180_000)));
+    log(`subgraphs: ready (${Object.values(urls).join(", ")})`);
+
+    // 2. The records the workloads use, the peers' supergraph, our token.
+    const facts = await discoverFacts(urls);
+    // Quick runs leave out the identical-request variant of the priority-elder page (time).
+    const workloads = buildWorkloads(facts, !!o.sameRequest).filter((w) => (o.workloads?.length ? o.workloads.includes(w.name) : !(quick && w.name === "priority-elders-same")));
+    if (!workloads.length) throw new Error(`no such workload: ${o.workloads?.join(", ")}`);
+    for (const w of workloads) log(`workload ${w.name}: ${w.title}`);
+    const peerSupergraphPath = writePeerSupergraph(join(root, "schema/supergraph.graphql"), join(benchDir, "supergraph-peers.graphql"), urls);
+    const policy = loadPolicy(join(root, "schema/policy.yaml"));
+    const authorization = `Bearer ${await mintToken(policy, JWT_SECRET, { role: "community-officer", communities: facts.communities, expiresIn: "24h" })}`;
+
+    // 3. Each gateway in turn.
+    const rows: Row[] = [];
+    const gateways: GatewayInfo[] = [];
+    for (const name of gatewayNames) {
+      const [port] = await freePorts(1);
+      const spec = gatewaySpec(name, { root, port, urls, peerSupergraphPath, scratchDir, jwtSecret: JWT_SECRET, signingSecret: SIGNING_SECRET, authorization });
+      const info: GatewayInfo = { name, label: spec.label };
+      gateways.push(info);
+      const unavailable = (reason: string) => {
+        info.notAvailable = reason;
+        for (const w of workloads) rows.push({ gateway: name, label: spec.label, workload: w.name, notAvailable: reason });
+      };
+      if (spec.unavailable) {
+        log(`\n${name}: not available — ${spec.unavailable}`);
+        unavailable(spec.unavailable);
+        failedToStart = true;
+        continue;
+      }
+      log(`\n${name}: ${spec.label}, port ${port}`);
+      const url = `http://127.0.0.1:${port}/graphql`;
+      const t0 = Date.now();
+      const profDir = join(benchDir, "profiles", name);
+      if (o.cpuProf) mkdirSync(profDir, { recursive: true });
+      const args = o.cpuProf ? [`--cpu-prof`, `--cpu-prof-dir=${profDir}`, ...spec.args] : spec.args;
+      const child = startNode(name, args, { cwd: root, echo: o.verbose, env: { ...env, ...spec.env } });
+      const sampler = new RssSampler(child.pid).start();
+      try {
+        await waitReady(child, async () => (await postJson(url, JSON.stringify({ query: "{ __typename }" }), spec.headers, 5000)).status < 500, 120_000);
+      } catch (e) {
+        const reason = `did not start: ${(e instanceof Error ? e.message : String(e)).split("\n").slice(0, 6).join(" ").replace(/\s+/g, " ").slice(0, 600)}`;
+        log(`${name}: ${reason}`);
+        unavailable(reason);
+        failedToStart = true;
+        sampler.stop();
+        await stopChild(child);
+        continue;
+      }
+      info.startupSeconds = (Date.now() - t0) / 1000;
+      info.idleRssMb = sampler.nowMb();
+      sampler.takePeakMb();
+      log(`${name}: ready in ${info.startupSeconds.toFixed(1)} s, RSS ${info.idleRssMb.toFixed(0)} MB`);
+      for (const w of workloads) {
+        if (!isRunning(child)) {
+          rows.push({ gateway: name, label: spec.label, workload: w.name, notAvailable: `the gateway exited:\n${tail(child)}` });
+          continue;
+        }
+        rows.push(await measure(name, spec.label, url, spec.headers, w, { connections, durationS, warmupS, sampleSize, attempts: quick ? 1 : 2 }, sampler, { gateway: [child.pid], subgraphs: subgraphs.map((c) => c.pid) }));
+      }
+      info.peakRssMb = sampler.overallPeakMb();
+      sampler.stop();
+      await stopChild(child, name.startsWith("ours") ? 8000 : 3000);
+    }
+
+    // 4. Report.
+    const run: RunInfo = {
+      date: new Date().toISOString().slice(0, 10),
+      sameRequest: !!o.sameRequest,
+      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
+      citizens,
+      connections,
+      durationS,
+      warmupS,
+      workloads: workloads.map((w) => ({ name: w.name, title: w.title })),
+      gateways,
+      rows,
+      foreignAtStart,
+      dataNote: data.seededSeconds !== undefined ? `seeded in ${data.seededSeconds.toFixed(0)} s by this run` : "seeded by an earlier run and reused",
+    };
+    log(consoleReport(run));
+    const resultsPath = join(benchDir, `results-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    writeFileSync(resultsPath, JSON.stringify({ ...run, facts }, null, 2));
+    log(`\nresults: ${relative(root, resultsPath)}`);
+    if (write) {
+      writeBenchmarks(join(root, "BENCHMARKS.md"), markdownSection(run, root));
+      log("BENCHMARKS.md: \"Gateway throughput\" section written");
+    } else {
+      log("BENCHMARKS.md not written (quick or partial run; pass --write to write it anyway)");
+    }
+  } finally {
+    await stopAll();
+    rmSync(scratchDir, { recursive: true, force: true });
+  }
+  log("done");
+  return failedToStart ? 1 : 0;
+}
+
+/** Waits (up to `maxS` seconds) until other processes use less than FOREIGN_CPU_WARN of the machine for a second. */
+async function waitQuiet(maxS: number): Promise<number> {
+  let foreign = 1;
+  for (let i = 0; i < maxS; i++) {
+    const w = cpuWindow();
+    await new Promise((r) => setTimeout(r, 1000));
+    foreign = w.end().foreign;
+    if (foreign < FOREIGN_CPU_WARN) break;
+  }
+  return foreign;
+}
+
+interface MeasureOptions {
+  connections: number;
+  durationS: number;
+  warmupS: number;
+  sampleSize: number;
+  /** Measurements allowed when other processes disturb one (the least disturbed is kept). */
+  attempts: number;
+}
+
+async function measure(gateway: GatewayName, label: string, url: string, headers: Record<string, string>, w: Workload, o: MeasureOptions, sampler: RssSampler, pids: { gateway: number[]; subgraphs: number[] }): Promise<Row> {
+  const bodies = bodiesOf(w);
+  // The first and the last variable set, verified before measuring.
+  let v = await verifyOnce(url, bodies[0], headers, w.check);
+  if (v.ok && bodies.length > 1) v = await verifyOnce(url, bodies[bodies.length - 1], headers, w.check);
+  if (!v.ok) log(`  ${w.name}: verification failed — ${v.problem}`);
+  let best: Pick<Row, "result" | "peakRssMb" | "foreignCpu" | "cpuMs"> | undefined;
+  for (let attempt = 1; attempt <= o.attempts; attempt++) {
+    if (attempt > 1) {
+      log(`    other processes used ${((best?.foreignCpu ?? 0) * 100).toFixed(0)} % of the machine's CPU: waiting for a quiet machine, then measuring again`);
+      await waitQuiet(60);
+    }
+    sampler.takePeakMb();
+    if (o.warmupS > 0) await runLoad({ url, bodies, headers, connections: o.connections, durationS: o.warmupS });
+    const cpu = cpuWindow();
+    const result = await runLoad({ url, bodies, headers, connections: o.connections, durationS: o.durationS });
+    const usage = cpu.end();
+    const perRequest = (ms: number) => (result.requests ? ms / result.requests : NaN);
+    const cpuMs = { gateway: perRequest(cpuMsOf(usage, pids.gateway)), subgraphs: perRequest(cpuMsOf(usage, pids.subgraphs)), harness: perRequest(usage.msByPid.get(process.pid) ?? 0) };
+    const peakRssMb = Math.max(sampler.takePeakMb(), best?.peakRssMb ?? 0);
+    if (!best || usage.foreign < (best.foreignCpu ?? 1)) best = { result, peakRssMb, foreignCpu: usage.foreign, cpuMs };
+    else best.peakRssMb = peakRssMb;
+    if (usage.foreign <= FOREIGN_CPU_WARN) break;
+  }
+  const { result, peakRssMb, foreignCpu, cpuMs } = best!;
+  const sample = await sampleErrors(url, bodies, headers, o.sampleSize);
+  const errors = result!.non2xx + result!.graphqlErrors + result!.transportErrors;
+  log(
+    `  ${w.name.padEnd(20)} ${result!.rps.toFixed(1).padStart(8)} req/s  p50 ${result!.p50.toFixed(1)} ms  p95 ${result!.p95.toFixed(1)} ms  p99 ${result!.p99.toFixed(1)} ms  errors ${errors}/${result!.requests}  peak RSS ${peakRssMb!.toFixed(0)} MB  CPU/request: gateway ${cpuMs!.gateway.toFixed(1)} ms, subgraphs ${cpuMs!.subgraphs.toFixed(1)} ms  (${(v.bytes / 1024).toFixed(1)} KB/response)`,
+  );
+  if (errors) log(`    e.g. ${result!.example}`);
+  if (sample.failed) log(`    ${sample.failed}/${sample.sampled} sampled requests failed, e.g. ${sample.example}`);
+  if (foreignCpu! > FOREIGN_CPU_WARN) log(`    warning: other processes used ${(foreignCpu! * 100).toFixed(0)} % of the machine's CPU during this run`);
+  return { gateway, label, workload: w.name, result, peakRssMb, verifyProblem: v.ok ? null : v.problem, sample, foreignCpu, cpuMs };
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (err) => {
+    console.error(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    await stopAll();
+    process.exit(1);
+  },
+);
