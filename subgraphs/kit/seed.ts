@@ -54,4 +54,7 @@ export async function seedDepartments(targets: SeedTarget[], opts: SyntheticOpti
   }
   const info = { id: 1, citizens: opts.citizens, seed: opts.seed, asOf: opts.asOf };
   await Promise.all(targets.map((t) => insertRows(t.db, "seedInfo", [info])));
+  // Fresh planner statistics after a bulk load: without them PostgreSQL plans sequential scans for the
+  // per-batch lookups (measured: 4.5 vs 30+ requests/s for the priority-elder page at 1M citizens).
+  await Promise.all(targets.map((t) => t.db.exec("ANALYZE")));
 }
