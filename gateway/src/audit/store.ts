@@ -88,33 +88,68 @@ export async function openAuditStore(opts: AuditStoreOptions): Promise<AuditStor
     throw e;
   }
 
-  async function insert(rec: AccessRecord): Promise<StoredAccessRecord> {
-    let stored: StoredAccessRecord | undefined;
+  /** Appends a group of records in one transaction (group commit), chaining them in order. */
+  async function insertGroup(group: AccessRecord[]): Promise<StoredAccessRecord[]> {
+    const stored: StoredAccessRecord[] = [];
     await runner.transaction(async (tx) => {
       if (kind === "postgres") await tx.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK_KEY]);
       const [last] = await tx.query("SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1");
-      const seq = last ? Number(last.seq) + 1 : 1;
-      const prevHash = last ? String(last.hash) : GENESIS_HASH;
-      const hash = hashRecord(prevHash, { ...rec, seq });
-      await tx.query(`INSERT INTO access_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [
-        seq, rec.requestId, rec.at, rec.callerId, rec.callerName, rec.organisation, rec.role, rec.purpose, rec.citizens, rec.fields, prevHash, hash,
-      ]);
-      stored = { ...rec, seq, prevHash, hash };
+      let seq = last ? Number(last.seq) : 0;
+      let prevHash = last ? String(last.hash) : GENESIS_HASH;
+      const params: unknown[] = [];
+      const rows: string[] = [];
+      for (const rec of group) {
+        seq++;
+        const hash = hashRecord(prevHash, { ...rec, seq });
+        const base = params.length;
+        params.push(seq, rec.requestId, rec.at, rec.callerId, rec.callerName, rec.organisation, rec.role, rec.purpose, rec.citizens, rec.fields, prevHash, hash);
+        rows.push(`(${Array.from({ length: 12 }, (_, i) => `$${base + i + 1}`).join(", ")})`);
+        stored.push({ ...rec, seq, prevHash, hash });
+        prevHash = hash;
+      }
+      await tx.query(`INSERT INTO access_log (${COLUMNS}) VALUES ${rows.join(", ")}`, params);
     });
-    return stored!;
+    return stored;
   }
 
-  let queue: Promise<unknown> = Promise.resolve();
+  // Group commit: appends that arrive while a transaction is running are written together in the next
+  // one. Each append still resolves only after its own record is committed (fail closed holds), and a
+  // failed group rejects only its own appends.
+  type Pending = { rec: AccessRecord; resolve: (s: StoredAccessRecord) => void; reject: (e: unknown) => void };
+  const GROUP_MAX = 200;
+  let pending: Pending[] = [];
+  let flushing: Promise<void> | null = null;
   let closed = false;
+
+  function drain(): Promise<void> {
+    if (flushing) return flushing;
+    flushing = (async () => {
+      while (pending.length) {
+        const group = pending.slice(0, GROUP_MAX);
+        pending = pending.slice(GROUP_MAX);
+        try {
+          const stored = await insertGroup(group.map((g) => g.rec));
+          group.forEach((g, i) => g.resolve(stored[i]));
+        } catch (e) {
+          group.forEach((g) => g.reject(e));
+        }
+      }
+    })().finally(() => {
+      flushing = null;
+      if (pending.length) void drain();
+    });
+    return flushing;
+  }
 
   return {
     kind,
     async append(rec) {
       if (closed) throw new Error("audit store is closed");
       const r = normalise(rec);
-      const run = queue.then(() => insert(r));
-      queue = run.catch(() => undefined);
-      return run;
+      return new Promise<StoredAccessRecord>((resolve, reject) => {
+        pending.push({ rec: r, resolve, reject });
+        void drain();
+      });
     },
 
     async query(f) {
@@ -165,7 +200,7 @@ export async function openAuditStore(opts: AuditStoreOptions): Promise<AuditStor
     async close() {
       if (closed) return;
       closed = true;
-      await queue;
+      while (flushing) await flushing;
       await closeDriver();
     },
   };
