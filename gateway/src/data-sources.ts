@@ -59,6 +59,11 @@ class DepartmentDataSource extends RemoteGraphQLDataSource<GovernedContext & Rec
       if (e?.name === "FetchError" || e?.name === "TimeoutError" || e?.type === "system" || UNREACHABLE.test(`${e?.message ?? ""} ${e?.cause?.code ?? ""}`)) {
         throw apiError("SUBGRAPH_UNAVAILABLE", `The ${this.name} system is not answering.`, { serviceName: this.name });
       }
+      // An HTTP error from a department (e.g. it refused the gateway's signature: a misconfigured secret)
+      // carries the department's URL and body: never pass that to clients; it is logged and masked.
+      if ((err as { extensions?: { response?: unknown } })?.extensions?.response) {
+        throw Object.assign(new Error(`${this.name} answered with an HTTP error`), { cause: err });
+      }
       throw err;
     }
   }

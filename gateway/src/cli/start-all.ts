@@ -69,6 +69,8 @@ async function main() {
   process.once("SIGINT", () => void stopAll(0));
   process.once("SIGTERM", () => void stopAll(0));
   const host = process.env.HOST ?? "127.0.0.1";
+  // Create the development secrets once, before the services that share them start.
+  loadGatewayConfig();
   const urls: Record<string, string> = {};
   for (const mod of SUBGRAPHS) {
     const dept = mod.name as Department;
