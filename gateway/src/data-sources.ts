@@ -7,6 +7,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSource
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { createInsightsDataSource, INSIGHTS_SUBGRAPH, type InsightsContext } from "./insights/service";
 import { AUDIT_SUBGRAPH, createAuditDataSource } from "./audit/service";
+import { GraphQLError } from "graphql";
 import { apiError } from "./errors";
 import { HEADER_CALLER, signRequest, type ForwardedCaller } from "./trust/signature";
 import type { GovernedContext } from "./governance/governed-gateway";
@@ -62,7 +63,8 @@ class DepartmentDataSource extends RemoteGraphQLDataSource<GovernedContext & Rec
       // An HTTP error from a department (e.g. it refused the gateway's signature: a misconfigured secret)
       // carries the department's URL and body: never pass that to clients; it is logged and masked.
       if ((err as { extensions?: { response?: unknown } })?.extensions?.response) {
-        throw Object.assign(new Error(`${this.name} answered with an HTTP error`), { cause: err });
+        // A GraphQLError keeps the rest of the response; the formatter logs it and masks the message.
+        throw new GraphQLError(`${this.name} answered with an HTTP error`, { originalError: err as Error, extensions: { code: "INTERNAL_SERVER_ERROR", serviceName: this.name } });
       }
       throw err;
     }

@@ -45,6 +45,8 @@ export interface SystemOptions {
   gateway?: Partial<import("../../gateway/src/config").GatewayConfig>;
   /** Access-log store to use instead of the system's own (failure injection). */
   audit?: AuditStore;
+  /** A different signing secret for some departments (misconfiguration injection). */
+  subgraphSecrets?: Partial<Record<Department, string>>;
 }
 
 export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<GqlResponse> {
@@ -75,7 +77,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
           dataDir: join(dataDir, dept),
           databaseUrl: opts.databaseUrls?.[dept],
           seedCitizens: citizens,
-          signingSecret,
+          signingSecret: opts.subgraphSecrets?.[dept] ?? signingSecret,
           logLevel: (process.env.TEST_LOG_LEVEL as "silent") ?? "silent",
         });
       }),

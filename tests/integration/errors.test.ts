@@ -57,6 +57,20 @@ describe("client errors", () => {
   });
 });
 
+describe("a department that refuses the gateway (misconfigured secret)", () => {
+  it("masks the department's HTTP error: no URL, body or signature detail reaches the client", async () => {
+    const local = await startSystem({ citizens: 3000, subgraphSecrets: { "civil-affairs": "a-different-secret-0123456789" } });
+    try {
+      const res = await local.gql(`{ citizen(id: "P00000001") { name maritalStatus } }`);
+      expect((res.body.errors ?? []).map((e) => e.extensions?.code)).toContain("INTERNAL_SERVER_ERROR");
+      expect(res.body.data?.citizen?.name ?? null).not.toBeNull();
+      expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|signature|response|statusText/i);
+    } finally {
+      await local.stop();
+    }
+  }, 120_000);
+});
+
 describe("a department that is down", () => {
   it("returns SUBGRAPH_UNAVAILABLE for its fields and serves the others", async () => {
     const local = await startSystem({ citizens: 3000 });
