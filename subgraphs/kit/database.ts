@@ -2,14 +2,11 @@
  * Opens a department database: embedded PGlite in its own folder, or PostgreSQL when a URL is configured.
  * Both run the same migrations and the same Prisma client (driver adapters, no native engine).
  */
-import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import { applyMigrations, type SqlRunner } from "./migrate";
-import { pgRunner, pgliteRunner } from "./sql-runner";
+import { openMigrated } from "./sql-runner";
 
 export interface QueryStats {
   /** SQL statements sent by the Prisma client since the counter was last reset. */
@@ -41,26 +38,8 @@ export interface OpenOptions {
 type ClientFactory<C> = (adapter: SqlDriverAdapterFactory | PrismaPGlite) => C;
 
 export async function openDepartmentDb<C extends PrismaLike>(opts: OpenOptions, createClient: ClientFactory<C>): Promise<DepartmentDb<C>> {
-  let runner: SqlRunner;
-  let adapter: SqlDriverAdapterFactory | PrismaPGlite;
-  let closeDriver: () => Promise<void>;
-  let kind: DepartmentDb<C>["kind"];
-  if (opts.databaseUrl) {
-    kind = "postgres";
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
-    runner = pgRunner(pool);
-    adapter = new PrismaPg(pool);
-    closeDriver = () => pool.end();
-  } else {
-    kind = "pglite";
-    mkdirSync(opts.dataDir, { recursive: true });
-    const lite = new PGlite(opts.dataDir);
-    await lite.waitReady;
-    runner = pgliteRunner(lite);
-    adapter = new PrismaPGlite(lite);
-    closeDriver = () => lite.close();
-  }
-  await applyMigrations(runner, opts.migrationsDir);
+  const conn = await openMigrated(opts, opts.migrationsDir);
+  const adapter = "pool" in conn.driver ? new PrismaPg(conn.driver.pool) : new PrismaPGlite(conn.driver.lite);
   const prisma = createClient(adapter);
   const stats: QueryStats = { statements: 0 };
   prisma.$on("query", () => {
@@ -68,12 +47,12 @@ export async function openDepartmentDb<C extends PrismaLike>(opts: OpenOptions, 
   });
   return {
     prisma,
-    kind,
+    kind: conn.kind,
     stats,
-    exec: runner.exec,
+    exec: conn.runner.exec,
     async close() {
       await prisma.$disconnect();
-      await closeDriver();
+      await conn.close();
     },
   };
 }

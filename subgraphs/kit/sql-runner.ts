@@ -1,7 +1,8 @@
 /** Raw SQL runners over a pg pool or a PGlite instance, shared by the migrations and the access log. */
-import type pg from "pg";
-import type { PGlite } from "@electric-sql/pglite";
-import type { SqlRunner } from "./migrate";
+import pg from "pg";
+import { PGlite } from "@electric-sql/pglite";
+import { mkdirSync } from "node:fs";
+import { applyMigrations, type SqlRunner } from "./migrate";
 
 type Row = Record<string, unknown>;
 const nested = () => Promise.reject(new Error("nested transaction"));
@@ -35,4 +36,37 @@ export function pgliteRunner(lite: PGlite): SqlRunner {
         await fn({ exec: async (sql) => void (await tx.exec(sql)), query: async (sql, params) => (await tx.query(sql, params)).rows as Row[], transaction: nested });
       }) as Promise<void>,
   };
+}
+
+export interface SqlConnection {
+  kind: "pglite" | "postgres";
+  runner: SqlRunner;
+  /** The driver, for a Prisma adapter: a pg pool or a PGlite instance. */
+  driver: { pool: pg.Pool } | { lite: PGlite };
+  close(): Promise<void>;
+}
+
+/**
+ * Opens PostgreSQL (when a URL is given) or PGlite in `dataDir`, and applies the migrations in
+ * `migrationsDir`; the connection is closed again if a migration fails.
+ */
+export async function openMigrated(opts: { databaseUrl?: string; dataDir: string; poolSize?: number }, migrationsDir: string): Promise<SqlConnection> {
+  let conn: SqlConnection;
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    pool.on("error", () => undefined); // an idle connection dropped: the next query reports it
+    conn = { kind: "postgres", runner: pgRunner(pool), driver: { pool }, close: () => pool.end() };
+  } else {
+    mkdirSync(opts.dataDir, { recursive: true });
+    const lite = new PGlite(opts.dataDir);
+    await lite.waitReady;
+    conn = { kind: "pglite", runner: pgliteRunner(lite), driver: { lite }, close: () => lite.close() };
+  }
+  try {
+    await applyMigrations(conn.runner, migrationsDir);
+  } catch (e) {
+    await conn.close().catch(() => undefined);
+    throw e;
+  }
+  return conn;
 }

@@ -4,12 +4,8 @@
  * queue in process and, on PostgreSQL, a transaction-scoped advisory lock across processes), so seq stays
  * contiguous and the chain never forks. `verify()` recomputes the chain to detect altered or deleted records.
  */
-import { mkdirSync } from "node:fs";
-import { pgRunner, pgliteRunner } from "../../../subgraphs/kit/sql-runner";
+import { openMigrated } from "../../../subgraphs/kit/sql-runner";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
-import { applyMigrations, type SqlRunner } from "../../../subgraphs/kit/migrate";
 import { GENESIS_HASH, hashRecord } from "./hash";
 
 export interface AccessRecord { requestId: string; at: Date; callerId: string; callerName: string; organisation: string; role: string; purpose: string | null; citizens: string[]; fields: string[]; }
@@ -64,31 +60,10 @@ function toStored(r: Row): StoredAccessRecord {
 }
 
 export async function openAuditStore(opts: AuditStoreOptions): Promise<AuditStore> {
-  let runner: SqlRunner;
-  let closeDriver: () => Promise<void>;
-  let kind: AuditStore["kind"];
-  if (opts.databaseUrl) {
-    kind = "postgres";
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 4 });
-    pool.on("error", () => undefined); // an idle connection dropped: the next query reports it
-    runner = pgRunner(pool);
-    closeDriver = () => pool.end();
-  } else {
-    kind = "pglite";
-    mkdirSync(opts.dataDir, { recursive: true });
-    const lite = new PGlite(opts.dataDir);
-    await lite.waitReady;
-    runner = pgliteRunner(lite);
-    closeDriver = () => lite.close();
-  }
-  try {
-    await applyMigrations(runner, MIGRATIONS_DIR);
-  } catch (e) {
-    await closeDriver().catch(() => undefined);
-    throw e;
-  }
+  const conn = await openMigrated({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolSize: 4 }, MIGRATIONS_DIR);
+  const { kind, runner } = conn;
+  const closeDriver = conn.close;
 
-  /** Appends a group of records in one transaction (group commit), chaining them in order. */
   async function insertGroup(group: AccessRecord[]): Promise<StoredAccessRecord[]> {
     const stored: StoredAccessRecord[] = [];
     await runner.transaction(async (tx) => {
