@@ -53,7 +53,8 @@ export async function buildGateway(config: GatewayConfig, options: BuildOptions 
   // Apollo Gateway refuses supergraphs whose SECURITY features (@requiresScopes, @policy) it cannot enforce.
   // Ours enforces them (governance/), so the gateway gets the supergraph without that purpose marker.
   const gatewaySdl = supergraphSdl.replace(/(@link\(url: "[^"]+"), for: SECURITY\)/g, "$1)");
-  const gateway = new ApolloGateway({ supergraphSdl: gatewaySdl, buildService: createServiceBuilder(config, insights, policy, () => audit) });
+  const services = createServiceBuilder(config, insights, policy, () => audit);
+  const gateway = new ApolloGateway({ supergraphSdl: gatewaySdl, buildService: services.build });
   const server = new ApolloServer<GatewayContext>({
     gateway: config.governance ? governGateway(gateway, { rules: readRules(supergraphSdl), policy, mode: config.authzMode, audit }) : gateway,
     introspection: config.introspection,
@@ -83,6 +84,7 @@ export async function buildGateway(config: GatewayConfig, options: BuildOptions 
   // Fastify drains HTTP connections on close; Apollo Server then stops.
   app.addHook("onClose", async () => {
     await server.stop();
+    await services.close();
     if (!options.audit) await audit.close();
   });
   return { app, server, audit };

@@ -3,19 +3,18 @@
  * overridable per subgraph), signing every request with the caller context; the insights checks and the
  * access log in process. A department that cannot be reached yields SUBGRAPH_UNAVAILABLE naming it.
  */
-import { RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { createInsightsDataSource, INSIGHTS_SUBGRAPH, type InsightsContext } from "./insights/service";
 import { AUDIT_SUBGRAPH, createAuditDataSource } from "./audit/service";
 import { GraphQLError } from "graphql";
 import { apiError } from "./errors";
-import { HEADER_CALLER, signRequest, type ForwardedCaller } from "./trust/signature";
+import { signRequest, type ForwardedCaller } from "./trust/signature";
+import { SubgraphClient } from "./transport/subgraph-client";
 import type { GovernedContext } from "./governance/governed-gateway";
 import type { Policy } from "./governance/policy";
 import type { AuditStore } from "./audit/store";
 import type { GatewayConfig } from "./config";
-
-const UNREACHABLE = /ECONN|ETIMEDOUT|socket hang up|network timeout|fetch failed|other side closed/i;
 
 /** With governance off (benchmarks), the gateway acts for a district-wide system caller. */
 const UNGOVERNED: ForwardedCaller = { sub: "gateway", role: "system", org: "gateway", rowScope: "district", area: { grids: [], communities: [], buildings: [] }, purpose: null };
@@ -26,55 +25,57 @@ export function forwardedCaller(ctx: GovernedContext, policy: Policy): Forwarded
   return { sub: c.sub, role: c.role, org: c.org, rowScope: policy.roles[c.role]?.rowScope ?? "self", area: c.area, citizenId: c.role === "citizen" ? c.sub : undefined, purpose: ctx.purpose };
 }
 
-class DepartmentDataSource extends RemoteGraphQLDataSource<GovernedContext & Record<string, unknown>> {
+type Ctx = GovernedContext & Record<string, unknown>;
+
+/** A department over HTTP (in place of Apollo's fetch-based RemoteGraphQLDataSource): signed, pooled, identical in-flight queries coalesced. */
+class DepartmentDataSource implements GraphQLDataSource<Ctx> {
   constructor(
     private readonly name: string,
-    url: string,
+    private readonly client: SubgraphClient,
     private readonly secret: string,
     private readonly policy: Policy,
-    timeoutMs: number,
-  ) {
-    super({
-      url,
-      // Node's fetch (undici: keep-alive pooling); the signature covers the exact body bytes sent.
-      fetcher: (async (input: string, init: RequestInit & { headers: Record<string, string> | Headers }) => {
-        const headers = new Headers(init.headers as ConstructorParameters<typeof Headers>[0]);
-        const caller = headers.get(HEADER_CALLER);
-        headers.delete(HEADER_CALLER);
-        if (caller) for (const [k, v] of Object.entries(signRequest(secret, JSON.parse(caller), String(init.body ?? "")))) headers.set(k, v);
-        return fetch(input, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
-      }) as never,
-    });
-  }
+  ) {}
 
-  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource["willSendRequest"]>>[0]): void {
-    const caller = forwardedCaller(context as unknown as GovernedContext, this.policy);
-    if (caller) request.http?.headers.set(HEADER_CALLER, JSON.stringify(caller));
-  }
-
-  override async process(options: GraphQLDataSourceProcessOptions<GovernedContext & Record<string, unknown>>): Promise<GatewayGraphQLResponse> {
+  async process({ request, context }: GraphQLDataSourceProcessOptions<Ctx>): Promise<GatewayGraphQLResponse> {
+    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
+    const caller = forwardedCaller(context as GovernedContext, this.policy);
+    let answer;
     try {
-      return await super.process(options);
-    } catch (err) {
-      const e = err as { name?: string; type?: string; message?: string; cause?: { code?: string } };
-      if (e?.name === "FetchError" || e?.name === "TimeoutError" || e?.type === "system" || UNREACHABLE.test(`${e?.message ?? ""} ${e?.cause?.code ?? ""}`)) {
-        throw apiError("SUBGRAPH_UNAVAILABLE", `The ${this.name} system is not answering.`, { serviceName: this.name });
-      }
-      // An HTTP error from a department (e.g. it refused the gateway's signature: a misconfigured secret)
-      // carries the department's URL and body: never pass that to clients; it is logged and masked.
-      if ((err as { extensions?: { response?: unknown } })?.extensions?.response) {
-        // A GraphQLError keeps the rest of the response; the formatter logs it and masks the message.
-        throw new GraphQLError(`${this.name} answered with an HTTP error`, { originalError: err as Error, extensions: { code: "INTERNAL_SERVER_ERROR", serviceName: this.name } });
-      }
-      throw err;
+      answer = await this.client.post(body, request.query, caller ? JSON.stringify(caller) : "", (b) => (caller ? signRequest(this.secret, caller, b) : {}));
+    } catch {
+      // Refused connection, reset, timeout: the department is not answering. (Details stay in the gateway.)
+      throw apiError("SUBGRAPH_UNAVAILABLE", `The ${this.name} system is not answering.`, { serviceName: this.name });
     }
+    if (answer.status < 200 || answer.status >= 300) {
+      // An HTTP error from a department (e.g. it refused the gateway's signature: a misconfigured secret)
+      // carries the department's URL and body: never pass that to clients. A GraphQLError keeps the rest
+      // of the response; the formatter logs it and masks the message.
+      throw new GraphQLError(`${this.name} answered with HTTP ${answer.status}`, {
+        extensions: { code: "INTERNAL_SERVER_ERROR", serviceName: this.name, response: { status: answer.status, body: answer.text.slice(0, 2000) } },
+      });
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(answer.text);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+      throw new GraphQLError(`${this.name} answered with a body that is not a GraphQL response`, { extensions: { code: "INTERNAL_SERVER_ERROR", serviceName: this.name } });
+    }
+    return parsed as GatewayGraphQLResponse;
   }
 }
 
+/** Builds each subgraph's data source; `close()` releases the departments' connection pools. */
 export function createServiceBuilder(config: GatewayConfig, insights: InsightsContext, policy: Policy, audit: () => AuditStore) {
-  return ({ name, url }: { name: string; url?: string }): GraphQLDataSource => {
+  const clients: SubgraphClient[] = [];
+  const build = ({ name, url }: { name: string; url?: string }): GraphQLDataSource => {
     if (name === INSIGHTS_SUBGRAPH) return createInsightsDataSource(insights);
     if (name === AUDIT_SUBGRAPH) return createAuditDataSource(audit, policy);
-    return new DepartmentDataSource(name, config.subgraphUrls[name] ?? url ?? "", config.signingSecret, policy, config.subgraphTimeoutMs);
+    const client = new SubgraphClient(config.subgraphUrls[name] ?? url ?? "", { timeoutMs: config.subgraphTimeoutMs, coalesce: config.coalesceSubgraphRequests });
+    clients.push(client);
+    return new DepartmentDataSource(name, client, config.signingSecret, policy);
   };
+  return { build, close: () => Promise.all(clients.map((c) => c.close())).then(() => undefined) };
 }

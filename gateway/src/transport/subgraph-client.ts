@@ -1,0 +1,78 @@
+/**
+ * HTTP to one department: undici's pooled keep-alive client (no WHATWG fetch/streams layer: the request
+ * body is one buffer, the answer one string), and coalescing of identical in-flight queries.
+ *
+ * Coalescing: while a query is in flight, an identical one — same department, same body, same signed
+ * caller context — waits for the same answer instead of being sent again (Hive Gateway and Cosmo do the
+ * same). The key holds the whole caller context, so answers are only ever shared between requests of one
+ * caller with one purpose and scope, never across callers; nothing is kept once the answer arrives (no
+ * cache). Each waiter parses its own copy of the answer. Mutations are never coalesced.
+ */
+import { Pool } from "undici";
+
+export interface SubgraphAnswer {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+export interface SubgraphClientOptions {
+  timeoutMs: number;
+  /** Sockets per department (keep-alive). */
+  connections?: number;
+  coalesce?: boolean;
+}
+
+const READ_ONLY = /^\s*(query\b|\{)/;
+
+export class SubgraphClient {
+  private readonly pool: Pool;
+  private readonly path: string;
+  private readonly inFlight = new Map<string, Promise<SubgraphAnswer>>();
+  /** Requests answered by another identical request in flight (for metrics and tests). */
+  coalesced = 0;
+
+  constructor(url: string, private readonly opts: SubgraphClientOptions) {
+    const u = new URL(url);
+    this.path = `${u.pathname}${u.search}`;
+    this.pool = new Pool(u.origin, {
+      connections: opts.connections ?? 64,
+      keepAliveTimeout: 30_000,
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+      connectTimeout: Math.min(opts.timeoutMs, 10_000),
+    });
+  }
+
+  /**
+   * POSTs `body`. `identity` is what, besides the body, decides the answer (the caller context);
+   * `headers(body)` builds the headers of a request actually sent (the signature covers the body).
+   */
+  post(body: string, query: string | undefined, identity: string, headers: (body: string) => Record<string, string>): Promise<SubgraphAnswer> {
+    if (this.opts.coalesce === false || !query || !READ_ONLY.test(query)) return this.send(body, headers(body));
+    const key = `${identity}\n${body}`;
+    const pending = this.inFlight.get(key);
+    if (pending) {
+      this.coalesced++;
+      return pending;
+    }
+    const p = this.send(body, headers(body)).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, p);
+    return p;
+  }
+
+  private async send(body: string, headers: Record<string, string>): Promise<SubgraphAnswer> {
+    const res = await this.pool.request({
+      method: "POST",
+      path: this.path,
+      body,
+      headers: { "content-type": "application/json", accept: "application/json", ...headers },
+    });
+    const contentType = String(res.headers["content-type"] ?? "");
+    return { status: res.statusCode, contentType, text: await res.body.text() };
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}

@@ -1,0 +1,117 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { SubgraphClient } from "../../gateway/src/transport/subgraph-client";
+
+/** A department stand-in over real HTTP: counts requests and holds each answer until released. */
+function slowDepartment() {
+  const seen: { body: string; caller: string }[] = [];
+  let release: () => void = () => undefined;
+  let gate = new Promise<void>((r) => (release = r));
+  const server: Server = createServer((req: IncomingMessage, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (c: string) => (body += c));
+    req.on("end", async () => {
+      seen.push({ body, caller: String(req.headers["x-caller"] ?? "") });
+      await gate;
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ data: { n: seen.length, echo: "张三 朝阳区" } }));
+    });
+  });
+  return {
+    seen,
+    open: () => {
+      gate = new Promise<void>((r) => (release = r));
+    },
+    release: () => release(),
+    listen: () => new Promise<string>((r) => server.listen(0, "127.0.0.1", () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`))),
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+describe("subgraph client: coalescing identical in-flight queries", () => {
+  const dept = slowDepartment();
+  let client: SubgraphClient;
+  let url: string;
+  const headers = (identity: string) => () => ({ "x-caller": identity });
+  const query = "query Q__elderly_care__0 { grid { id } }";
+  const body = JSON.stringify({ query });
+
+  beforeAll(async () => {
+    url = await dept.listen();
+    client = new SubgraphClient(url, { timeoutMs: 5000 });
+  });
+  afterAll(async () => {
+    await client.close();
+    await dept.close();
+  });
+  beforeEach(() => {
+    dept.seen.length = 0;
+    dept.open();
+  });
+
+  const settle = () => new Promise((r) => setTimeout(r, 100));
+
+  it("sends one request for identical queries of the same caller in flight together, and each gets the answer", async () => {
+    const before = client.coalesced;
+    const all = Promise.all([1, 2, 3].map(() => client.post(body, query, "caller-A", headers("caller-A"))));
+    await settle();
+    dept.release();
+    const answers = await all;
+    expect(dept.seen).toHaveLength(1);
+    expect(client.coalesced - before).toBe(2);
+    for (const a of answers) expect(JSON.parse(a.text)).toEqual({ data: { n: 1, echo: "张三 朝阳区" } });
+  });
+
+  it("never shares an answer between different callers", async () => {
+    const all = Promise.all(["caller-A", "caller-B"].map((id) => client.post(body, query, id, headers(id))));
+    await settle();
+    dept.release();
+    await all;
+    expect(dept.seen.map((s) => s.caller).sort()).toEqual(["caller-A", "caller-B"]);
+  });
+
+  it("sends different bodies separately and never coalesces mutations", async () => {
+    const mutation = "mutation M { touch }";
+    const all = Promise.all([
+      client.post(body, query, "A", headers("A")),
+      client.post(JSON.stringify({ query, variables: { x: 1 } }), query, "A", headers("A")),
+      client.post(JSON.stringify({ query: mutation }), mutation, "A", headers("A")),
+      client.post(JSON.stringify({ query: mutation }), mutation, "A", headers("A")),
+    ]);
+    await settle();
+    dept.release();
+    await all;
+    expect(dept.seen).toHaveLength(4);
+  });
+
+  it("keeps nothing once answered: the same query later is sent again", async () => {
+    dept.release();
+    await client.post(body, query, "A", headers("A"));
+    await client.post(body, query, "A", headers("A"));
+    expect(dept.seen).toHaveLength(2);
+  });
+
+  it("with coalescing off, sends every request", async () => {
+    const off = new SubgraphClient(url, { timeoutMs: 5000, coalesce: false });
+    try {
+      const all = Promise.all([1, 2].map(() => off.post(body, query, "A", headers("A"))));
+      await settle();
+      dept.release();
+      await all;
+      expect(dept.seen).toHaveLength(2);
+    } finally {
+      await off.close();
+    }
+  });
+
+  it("rejects (and forgets the key) when the department cannot be reached", async () => {
+    const dead = new SubgraphClient("http://127.0.0.1:1/graphql", { timeoutMs: 2000 });
+    try {
+      await expect(dead.post(body, query, "A", headers("A"))).rejects.toThrow();
+      await expect(dead.post(body, query, "A", headers("A"))).rejects.toThrow();
+    } finally {
+      await dead.close();
+    }
+  });
+});
