@@ -17,6 +17,7 @@ import { loadPolicy } from "./governance/policy";
 import { readRules } from "./governance/requirements";
 import { governGateway, type GovernedContext } from "./governance/governed-gateway";
 import { openAuditStore, type AuditStore } from "./audit/store";
+import { openAuditWriter } from "./audit/writer-client";
 import { createArmor } from "./plugins/armor";
 import { registerHttpLimits } from "./plugins/http-limits";
 
@@ -47,7 +48,8 @@ export async function buildGateway(config: GatewayConfig, options: BuildOptions 
   const supergraphSdl = readFileSync(config.supergraphPath, "utf8");
   const policy = loadPolicy(config.policyPath);
   // With governance off (benchmarks only) nothing is recorded, so no access-log database is opened.
-  const audit = options.audit ?? (config.governance ? await openAuditStore(config.audit) : DISABLED_AUDIT);
+  // The embedded (PGlite) log runs in its own writer process; PostgreSQL is reached directly.
+  const audit = options.audit ?? (!config.governance ? DISABLED_AUDIT : config.audit.databaseUrl ? await openAuditStore(config.audit) : await openAuditWriter(config.audit));
   const authenticate = createIdentity({ ...config.auth, knownRoles: Object.keys(policy.roles) });
   const insights: InsightsContext = {};
   // Apollo Gateway refuses supergraphs whose SECURITY features (@requiresScopes, @policy) it cannot enforce.

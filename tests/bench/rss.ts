@@ -2,6 +2,8 @@
  * Resident memory of a gateway: VmRSS of the node processes in its process tree, read from /proc every
  * 250 ms. The whole tree is walked, so a launcher (npx, a forking CLI) cannot hide the node process that
  * really serves; helpers that are not node (tsx's esbuild service) are walked through but not counted.
+ * Two figures: the largest single process (the per-process target) and all of the tree together (our
+ * gateway's access-log writer is a second process).
  */
 import { basename } from "node:path";
 import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
@@ -67,15 +69,17 @@ export function processTree(pid: number): number[] {
   return [...seen];
 }
 
-/** RSS of the node processes among a process and all its descendants, in kB. */
-export function treeRssKb(pid: number): number {
-  return processTree(pid).reduce((sum, p) => sum + (isNode(p) ? rssKb(p) : 0), 0);
+/** RSS of the node processes among a process and all its descendants, in kB: the largest one and the sum. */
+export function treeRssKb(pid: number): { largest: number; total: number } {
+  const each = processTree(pid).map((p) => (isNode(p) ? rssKb(p) : 0));
+  return { largest: Math.max(0, ...each), total: each.reduce((a, b) => a + b, 0) };
 }
 
 export class RssSampler {
   private timer?: NodeJS.Timeout;
   private peak = 0;
   private overall = 0;
+  private overallTotal = 0;
 
   constructor(
     private readonly pid: number,
@@ -90,18 +94,19 @@ export class RssSampler {
   }
 
   private sample(): number {
-    const kb = treeRssKb(this.pid);
+    const { largest: kb, total } = treeRssKb(this.pid);
     if (kb > this.peak) this.peak = kb;
     if (kb > this.overall) this.overall = kb;
+    if (total > this.overallTotal) this.overallTotal = total;
     return kb;
   }
 
-  /** Current RSS, MB. */
+  /** Current RSS of the largest process, MB. */
   nowMb(): number {
     return this.sample() / 1024;
   }
 
-  /** Peak since the last reset (MB), then starts a new window. */
+  /** Peak of the largest process since the last reset (MB), then starts a new window. */
   takePeakMb(): number {
     this.sample();
     const mb = this.peak / 1024;
@@ -109,9 +114,19 @@ export class RssSampler {
     return mb;
   }
 
-  /** Peak over the sampler's whole life, MB. */
+  /** Peak of the largest process over the sampler's whole life, MB. */
   overallPeakMb(): number {
     return this.overall / 1024;
+  }
+
+  /** Peak of all the tree's node processes together over the sampler's whole life, MB. */
+  overallTreePeakMb(): number {
+    return this.overallTotal / 1024;
+  }
+
+  /** Node processes in the tree now. */
+  processCount(): number {
+    return processTree(this.pid).filter(isNode).length;
   }
 
   stop(): void {

@@ -216,6 +216,8 @@ async function main(): Promise<number> {
         rows.push(await measure(name, spec.label, url, spec.headers, w, { connections, durationS, warmupS, sampleSize, attempts: quick ? 1 : 2 }, sampler, { gateway: [child.pid], subgraphs: subgraphs.map((c) => c.pid) }));
       }
       info.peakRssMb = sampler.overallPeakMb();
+      info.treePeakRssMb = sampler.overallTreePeakMb();
+      info.processes = sampler.processCount();
       sampler.stop();
       await stopChild(child, name.startsWith("ours") ? 8000 : 3000);
     }

@@ -7,6 +7,7 @@ import { startSystem, post, type System } from "../helpers/system";
 import { operation } from "../helpers/operations";
 import { signRequest } from "../../gateway/src/trust/signature";
 import type { AuditStore } from "../../gateway/src/audit/store";
+import type { AuditWriter } from "../../gateway/src/audit/writer-client";
 
 let sys: System;
 let ps: any, ec: any, pm: any;
@@ -266,6 +267,33 @@ describe("modes and failures", () => {
     } finally {
       await open.stop();
     }
+  }, 120_000);
+
+  it("keeps the embedded access log in its own writer process: fails closed while it is gone, then a new writer continues the chain", async () => {
+    const writer = sys.audit as AuditWriter;
+    expect(writer.pid).toBeDefined();
+    expect(writer.pid).not.toBe(process.pid);
+    const before = await sys.gql(FILE, { id: inG0101.citizenId });
+    expect(before.body.data!.citizen.name).toBe(inG0101.name);
+    const pid = writer.pid!;
+    // The writer stops (SIGSTOP) with a request's record pending, then dies: that request gets no data.
+    process.kill(pid, "SIGSTOP");
+    const pendingRes = sys.gql(FILE, { id: inG0101.citizenId });
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(pid, "SIGKILL");
+    const refused = await pendingRes;
+    expect(refused.status).toBe(503);
+    expect(code(refused)).toBe("AUDIT_UNAVAILABLE");
+    expect(JSON.stringify(refused.body)).not.toContain(inG0101.name);
+    // The next request starts a new writer on the same log.
+    const res = await sys.gql(FILE, { id: inG0101.citizenId });
+    expect(res.body.data!.citizen.name).toBe(inG0101.name);
+    expect(writer.pid).toBeDefined();
+    expect(writer.pid).not.toBe(pid);
+    const verified = await writer.verify();
+    expect(verified.ok).toBe(true);
+    const mine = await writer.query({ citizenId: inG0101.citizenId, first: 1000 });
+    expect(mine.records.at(-1)!.citizens).toContain(inG0101.citizenId);
   }, 120_000);
 
   it("fails closed: when the access record cannot be written, no personal data is returned", async () => {

@@ -1,0 +1,63 @@
+/**
+ * The access-log writer: a child process of the gateway that owns the embedded (PGlite) access log.
+ * The gateway talks to it over the IPC channel (see writer-client.ts). Keeping the embedded database out
+ * of the gateway process keeps the gateway small and fast, and gives the hash chain one writer.
+ * It exits when the gateway disconnects (the gateway stopped or died) or asks it to close.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { openAuditStore, type AuditStore, type AuditStoreOptions } from "./store";
+import type { WriterReply, WriterRequest } from "./writer-protocol";
+
+function send(msg: WriterReply): void {
+  if (process.connected) process.send!(msg);
+}
+
+async function main(): Promise<void> {
+  const opts = JSON.parse(process.argv[2] ?? "{}") as AuditStoreOptions;
+  // Creating a PGlite database (initdb) leaves ~500 MB of WebAssembly memory that a process never gets
+  // back; opening an existing one costs ~180 MB. So a new log is created by a first writer, which then
+  // exits, and the gateway starts the long-lived writer on the existing folder.
+  const fresh = !opts.databaseUrl && !existsSync(join(opts.dataDir, "PG_VERSION"));
+  let store: AuditStore;
+  try {
+    store = await openAuditStore(opts);
+    if (fresh) {
+      await store.close();
+      send({ ready: false, created: true });
+      process.exit(0);
+    }
+  } catch (e) {
+    send({ ready: false, error: e instanceof Error ? e.message : String(e) });
+    process.exit(1);
+  }
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= store.close().then(() => process.exit(0), () => process.exit(1)));
+  process.on("disconnect", () => void close());
+  process.on("SIGTERM", () => void close());
+  process.on("SIGINT", () => undefined); // the gateway decides when to stop (Ctrl-C reaches the whole group)
+  process.on("message", (m: WriterRequest) => {
+    const reply = (p: Promise<unknown>) =>
+      p.then(
+        (value) => send({ id: m.id, ok: true, value }),
+        (e: unknown) => send({ id: m.id, ok: false, error: { name: e instanceof Error ? e.name : "Error", message: e instanceof Error ? e.message : String(e) } }),
+      );
+    switch (m.op) {
+      case "append":
+        void reply(store.append(m.arg));
+        break;
+      case "query":
+        void reply(store.query(m.arg));
+        break;
+      case "verify":
+        void reply(store.verify(m.arg));
+        break;
+      case "close":
+        void reply(Promise.resolve(null)).then(close);
+        break;
+    }
+  });
+  send({ ready: true, kind: store.kind });
+}
+
+void main();
