@@ -50,7 +50,21 @@ export interface SqlConnection {
  * Opens PostgreSQL (when a URL is given) or PGlite in `dataDir`, and applies the migrations in
  * `migrationsDir`; the connection is closed again if a migration fails.
  */
-export async function openMigrated(opts: { databaseUrl?: string; dataDir: string; poolSize?: number }, migrationsDir: string): Promise<SqlConnection> {
+export interface OpenOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize?: number;
+  /** PGlite's PostgreSQL shared_buffers, MB (PostgreSQL's default is 128). Its WebAssembly memory grows to hold them and never shrinks. */
+  pgliteSharedBuffersMb?: number;
+}
+
+/** PGlite's own start parameters (its defaults), plus the given settings. */
+function pgliteStartParams(settings: Record<string, string>): string[] | undefined {
+  if (!Object.keys(settings).length) return undefined;
+  return [...PGlite.defaultStartParams, ...Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`])];
+}
+
+export async function openMigrated(opts: OpenOptions, migrationsDir: string): Promise<SqlConnection> {
   let conn: SqlConnection;
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
@@ -58,7 +72,8 @@ export async function openMigrated(opts: { databaseUrl?: string; dataDir: string
     conn = { kind: "postgres", runner: pgRunner(pool), driver: { pool }, close: () => pool.end() };
   } else {
     mkdirSync(opts.dataDir, { recursive: true });
-    const lite = new PGlite(opts.dataDir);
+    const startParams = pgliteStartParams(opts.pgliteSharedBuffersMb ? { shared_buffers: `${opts.pgliteSharedBuffersMb}MB` } : {});
+    const lite = new PGlite(opts.dataDir, startParams ? { startParams } : {});
     await lite.waitReady;
     conn = { kind: "pglite", runner: pgliteRunner(lite), driver: { lite }, close: () => lite.close() };
   }

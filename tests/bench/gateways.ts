@@ -4,6 +4,7 @@
  * (the Rust query planner). Each runs as its own node process on its own port, against the same subgraphs.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { gatewayNodeFlags } from "../../gateway/src/node-flags";
 import { join } from "node:path";
 
 export const GATEWAY_NAMES = ["ours", "ours-ungoverned", "apollo-stock", "hive", "hive-rust"] as const;
@@ -73,7 +74,7 @@ export function gatewaySpec(name: GatewayName, c: SpecContext): GatewaySpec {
       return {
         name,
         label: "ours, as shipped (governance on)",
-        args: ["--import", "tsx", join(c.root, "gateway/src/main.ts")],
+        args: [...gatewayNodeFlags({}), "--import", "tsx", join(c.root, "gateway/src/main.ts")],
         env: { ...ours("on"), NODE_ENV: "production" },
         headers: { authorization: c.authorization, "x-purpose": "subsidy-review" },
       };
@@ -81,7 +82,7 @@ export function gatewaySpec(name: GatewayName, c: SpecContext): GatewaySpec {
       return {
         name,
         label: "ours, GOVERNANCE=off",
-        args: ["--import", "tsx", join(c.root, "gateway/src/main.ts")],
+        args: [...gatewayNodeFlags({}), "--import", "tsx", join(c.root, "gateway/src/main.ts")],
         env: { ...ours("off"), NODE_ENV: "production" },
         headers: {},
       };

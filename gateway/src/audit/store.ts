@@ -60,7 +60,8 @@ function toStored(r: Row): StoredAccessRecord {
 }
 
 export async function openAuditStore(opts: AuditStoreOptions): Promise<AuditStore> {
-  const conn = await openMigrated({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolSize: 4 }, MIGRATIONS_DIR);
+  // Appends touch the tail of the table and its indexes: small shared buffers keep the embedded log's memory low.
+  const conn = await openMigrated({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolSize: 4, pgliteSharedBuffersMb: 16 }, MIGRATIONS_DIR);
   const { kind, runner } = conn;
   const closeDriver = conn.close;
 

@@ -9,15 +9,16 @@ import { SUBGRAPHS } from "../../../subgraphs/registry";
 import { DEFAULT_PORTS, envPrefix } from "../../../subgraphs/kit/config";
 import type { Department } from "../../../subgraphs/departments";
 import { loadGatewayConfig } from "../config";
+import { gatewayNodeFlags } from "../node-flags";
 
 const root = resolve(__dirname, "../../..");
 const children: { name: string; proc: ChildProcess }[] = [];
 let stopping = false;
 
-function run(name: string, file: string, env: NodeJS.ProcessEnv): ChildProcess {
+function run(name: string, file: string, env: NodeJS.ProcessEnv, nodeFlags: string[] = []): ChildProcess {
   // Each child runs in its own process group (a terminal's Ctrl-C reaches only this supervisor, which then
   // stops the children in order) and holds an IPC channel, so it also stops if the supervisor dies.
-  const proc = spawn(process.execPath, ["--import", "tsx", file], {
+  const proc = spawn(process.execPath, [...nodeFlags, "--import", "tsx", file], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -81,7 +82,7 @@ async function main() {
   console.log("starting the four department subgraphs (first start migrates and seeds each database)…");
   await Promise.all(SUBGRAPHS.map((mod) => waitHealthy(mod.name, urls[`${envPrefix(mod.name as Department)}_URL`].replace(/graphql$/, "health"), 600_000)));
   const gw = loadGatewayConfig();
-  run("gateway", join(root, "gateway/src/main.ts"), urls);
+  run("gateway", join(root, "gateway/src/main.ts"), urls, gatewayNodeFlags());
   const endpoint = `http://${gw.host}:${gw.port}/graphql`;
   await waitHealthy("gateway", endpoint.replace(/graphql$/, "health"), 120_000);
   console.log(`
