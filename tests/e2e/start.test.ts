@@ -6,7 +6,7 @@
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePorts } from "../helpers/ports";
@@ -25,6 +25,20 @@ async function cli(file: string, args: string[]): Promise<{ code: number; out: s
     const err = e as { code?: number; stdout?: string; stderr?: string };
     return { code: err.code ?? 1, out: `${err.stdout ?? ""}${err.stderr ?? ""}` };
   }
+}
+/** Command lines of running processes whose command line or environment mentions `text`. */
+function processesMentioning(text: string): string[] {
+  const out: string[] = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0").join(" ");
+      if (cmd.includes(text) || readFileSync(`/proc/${d}/environ`, "utf8").includes(text)) out.push(cmd);
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
 }
 let auth: Record<string, string>;
 let proc: ChildProcess;
@@ -104,6 +118,13 @@ describe("npm start", () => {
     expect(res.body.data!.grid.priorityElders.edges.length).toBeGreaterThan(0);
   });
 
+  it("runs the gateway with its heap limit and the access log in a writer process of its own", () => {
+    const gw = processesMentioning(dataDir).filter((c) => c.includes("gateway/src/main.ts"));
+    expect(gw.length).toBe(1);
+    expect(gw[0]).toContain("--max-old-space-size=256");
+    expect(processesMentioning(join(dataDir, "gateway-audit")).filter((c) => c.includes("writer-process"))).toHaveLength(1);
+  });
+
   it("stops every process cleanly on Ctrl-C", async () => {
     const exited = new Promise<number | null>((res) => proc.once("exit", (code) => res(code)));
     proc.kill("SIGINT");
@@ -111,6 +132,7 @@ describe("npm start", () => {
     for (const p of ports) {
       await expect(fetch(`http://127.0.0.1:${p}/health`)).rejects.toThrow();
     }
+    expect(processesMentioning(dataDir)).toEqual([]);
   }, 30_000);
 
   it("left an intact access log that npm run audit:verify checks, and catches a tampered record", async () => {
