@@ -15,6 +15,8 @@ export interface Row {
   result?: LoadResult;
   /** Peak RSS of the gateway's largest process during warm-up and measurement, MB. */
   peakRssMb?: number;
+  /** Peak RSS of all the gateway's node processes together during warm-up and measurement, MB. */
+  treePeakRssMb?: number;
   /** Verification before measuring: null when fine. */
   verifyProblem?: string | null;
   /** Failed / sampled requests after the measured run. */
@@ -36,7 +38,7 @@ export interface GatewayInfo {
   startupSeconds?: number;
   idleRssMb?: number;
   peakRssMb?: number;
-  /** Peak of all the gateway's node processes together (ours: gateway + access-log writer), MB. */
+  /** Peak of all the gateway's node processes together under load (ours: gateway + access-log writer), MB. */
   treePeakRssMb?: number;
   processes?: number;
   notAvailable?: string;
@@ -171,7 +173,7 @@ export function targets(run: RunInfo): Target[] {
         peak === undefined
           ? "not measured"
           : `largest process peak ${fmt(peak)} MB (${peak <= 300 ? `${fmt(300 - peak)} MB to spare` : `${fmt(peak - 300)} MB over`})` +
-            (g?.processes && g.processes > 1 ? `; its ${g.processes} processes (gateway + embedded access-log writer) together ${fmt(g.treePeakRssMb)} MB` : "") +
+            (g?.processes && g.processes > 1 ? `; its ${g.processes} processes (gateway + embedded access-log writer) together ${fmt(g.treePeakRssMb)} MB under load` : "") +
             (loaded("ours-ungoverned") !== undefined ? `; governance off: ${fmt(loaded("ours-ungoverned"))} MB` : ""),
     });
   }
@@ -270,7 +272,7 @@ export function markdownSection(run: RunInfo, root: string): string {
     "",
     "Gateways:",
     "",
-    ...run.gateways.map((g) => `- \`${g.name}\`: ${g.label}${g.notAvailable ? ` — **not available**: ${g.notAvailable}` : `; ready in ${fmt(g.startupSeconds, 1)} s, idle RSS ${fmt(g.idleRssMb)} MB, largest process at most ${fmt(g.peakRssMb)} MB from start to end${g.processes && g.processes > 1 ? `; ${g.processes} node processes, together at most ${fmt(g.treePeakRssMb)} MB` : ""}`}`),
+    ...run.gateways.map((g) => `- \`${g.name}\`: ${g.label}${g.notAvailable ? ` — **not available**: ${g.notAvailable}` : `; ready in ${fmt(g.startupSeconds, 1)} s, idle RSS ${fmt(g.idleRssMb)} MB, largest process at most ${fmt(g.peakRssMb)} MB from start to end${g.processes && g.processes > 1 ? `; ${g.processes} node processes, together at most ${fmt(g.treePeakRssMb)} MB under load` : ""}`}`),
     "",
     resultTable(run),
     "",

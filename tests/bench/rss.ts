@@ -78,8 +78,8 @@ export function treeRssKb(pid: number): { largest: number; total: number } {
 export class RssSampler {
   private timer?: NodeJS.Timeout;
   private peak = 0;
+  private peakTotal = 0;
   private overall = 0;
-  private overallTotal = 0;
 
   constructor(
     private readonly pid: number,
@@ -97,7 +97,7 @@ export class RssSampler {
     const { largest: kb, total } = treeRssKb(this.pid);
     if (kb > this.peak) this.peak = kb;
     if (kb > this.overall) this.overall = kb;
-    if (total > this.overallTotal) this.overallTotal = total;
+    if (total > this.peakTotal) this.peakTotal = total;
     return kb;
   }
 
@@ -108,20 +108,21 @@ export class RssSampler {
 
   /** Peak of the largest process since the last reset (MB), then starts a new window. */
   takePeakMb(): number {
+    return this.takePeaksMb().largest;
+  }
+
+  /** Peaks of the largest process and of all the tree together since the last reset (MB), then starts a new window. */
+  takePeaksMb(): { largest: number; total: number } {
     this.sample();
-    const mb = this.peak / 1024;
+    const r = { largest: this.peak / 1024, total: this.peakTotal / 1024 };
     this.peak = 0;
-    return mb;
+    this.peakTotal = 0;
+    return r;
   }
 
   /** Peak of the largest process over the sampler's whole life, MB. */
   overallPeakMb(): number {
     return this.overall / 1024;
-  }
-
-  /** Peak of all the tree's node processes together over the sampler's whole life, MB. */
-  overallTreePeakMb(): number {
-    return this.overallTotal / 1024;
   }
 
   /** Node processes in the tree now. */

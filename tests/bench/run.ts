@@ -216,7 +216,7 @@ async function main(): Promise<number> {
         rows.push(await measure(name, spec.label, url, spec.headers, w, { connections, durationS, warmupS, sampleSize, attempts: quick ? 1 : 2 }, sampler, { gateway: [child.pid], subgraphs: subgraphs.map((c) => c.pid) }));
       }
       info.peakRssMb = sampler.overallPeakMb();
-      info.treePeakRssMb = sampler.overallTreePeakMb();
+      info.treePeakRssMb = Math.max(0, ...rows.filter((r) => r.gateway === name && r.treePeakRssMb !== undefined).map((r) => r.treePeakRssMb!));
       info.processes = sampler.processCount();
       sampler.stop();
       await stopChild(child, name.startsWith("ours") ? 8000 : 3000);
@@ -282,7 +282,7 @@ async function measure(gateway: GatewayName, label: string, url: string, headers
   let v = await verifyOnce(url, bodies[0], headers, w.check);
   if (v.ok && bodies.length > 1) v = await verifyOnce(url, bodies[bodies.length - 1], headers, w.check);
   if (!v.ok) log(`  ${w.name}: verification failed — ${v.problem}`);
-  let best: Pick<Row, "result" | "peakRssMb" | "foreignCpu" | "cpuMs"> | undefined;
+  let best: Pick<Row, "result" | "peakRssMb" | "treePeakRssMb" | "foreignCpu" | "cpuMs"> | undefined;
   for (let attempt = 1; attempt <= o.attempts; attempt++) {
     if (attempt > 1) {
       log(`    other processes used ${((best?.foreignCpu ?? 0) * 100).toFixed(0)} % of the machine's CPU: waiting for a quiet machine, then measuring again`);
@@ -295,12 +295,14 @@ async function measure(gateway: GatewayName, label: string, url: string, headers
     const usage = cpu.end();
     const perRequest = (ms: number) => (result.requests ? ms / result.requests : NaN);
     const cpuMs = { gateway: perRequest(cpuMsOf(usage, pids.gateway)), gatewayMain: perRequest(pids.gateway.reduce((a, p) => a + (usage.msByPid.get(p) ?? 0), 0)), subgraphs: perRequest(cpuMsOf(usage, pids.subgraphs)), harness: perRequest(usage.msByPid.get(process.pid) ?? 0) };
-    const peakRssMb = Math.max(sampler.takePeakMb(), best?.peakRssMb ?? 0);
-    if (!best || usage.foreign < (best.foreignCpu ?? 1)) best = { result, peakRssMb, foreignCpu: usage.foreign, cpuMs };
-    else best.peakRssMb = peakRssMb;
+    const peaks = sampler.takePeaksMb();
+    const peakRssMb = Math.max(peaks.largest, best?.peakRssMb ?? 0);
+    const treePeakRssMb = Math.max(peaks.total, best?.treePeakRssMb ?? 0);
+    if (!best || usage.foreign < (best.foreignCpu ?? 1)) best = { result, peakRssMb, treePeakRssMb, foreignCpu: usage.foreign, cpuMs };
+    else Object.assign(best, { peakRssMb, treePeakRssMb });
     if (usage.foreign <= FOREIGN_CPU_WARN) break;
   }
-  const { result, peakRssMb, foreignCpu, cpuMs } = best!;
+  const { result, peakRssMb, treePeakRssMb, foreignCpu, cpuMs } = best!;
   const sample = await sampleErrors(url, bodies, headers, o.sampleSize);
   const errors = result!.non2xx + result!.graphqlErrors + result!.transportErrors;
   log(
@@ -309,7 +311,7 @@ async function measure(gateway: GatewayName, label: string, url: string, headers
   if (errors) log(`    e.g. ${result!.example}`);
   if (sample.failed) log(`    ${sample.failed}/${sample.sampled} sampled requests failed, e.g. ${sample.example}`);
   if (foreignCpu! > FOREIGN_CPU_WARN) log(`    warning: other processes used ${(foreignCpu! * 100).toFixed(0)} % of the machine's CPU during this run`);
-  return { gateway, label, workload: w.name, result, peakRssMb, verifyProblem: v.ok ? null : v.problem, sample, foreignCpu, cpuMs };
+  return { gateway, label, workload: w.name, result, peakRssMb, treePeakRssMb, verifyProblem: v.ok ? null : v.problem, sample, foreignCpu, cpuMs };
 }
 
 main().then(

@@ -65,6 +65,15 @@ describe("grid worker (网格员)", () => {
     expect(c.elderProfile.emergencyContacts.length).toBeGreaterThan(0);
   });
 
+  it("returns exactly the fields asked for: the owner ids the gateway adds for the access log never reach the client", async () => {
+    const res = await sys.gql(operation("GridPriorityElders"), { gridId: "G-0101", first: 5 }, await sys.as({ role: "grid-worker", grids: ["G-0101"] }, "welfare-check"));
+    expect(res.body.errors).toBeUndefined();
+    expect(JSON.stringify(res.body)).not.toContain("_cg_");
+    const node = res.body.data!.grid.priorityElders.edges[0].node;
+    expect(Object.keys(node).sort()).toEqual(["careLevel", "categories", "citizen", "emergencyContacts", "lastVisit", "livingArrangement", "unansweredAlarmCalls"]);
+    expect(Object.keys(node.citizen).sort()).toEqual(["age", "gender", "id", "name", "phone", "repairRequests", "residences", "subsidies"]);
+  });
+
   it("does not see residents of other grids (row scope)", async () => {
     const res = await sys.gql(FILE, { id: outside.citizenId }, await sys.as({ role: "grid-worker", grids: ["G-0101"] }, "welfare-check"));
     expect(res.body.data!.citizen).toBeNull();

@@ -2,6 +2,11 @@
  * Post-processes a governed response: puts null (with an error) where fields were denied, masks values,
  * collects whose personal data was returned and which fields (for the access log), and removes the ids
  * injected for that purpose.
+ *
+ * The operation is compiled once per authorization plan into a tree of steps (response key, coordinate,
+ * mask, whether the field is personal, the child tree), so walking a response does no schema lookups or
+ * string building per object. Injected ids are removed by setting them to undefined (JSON leaves them
+ * out) rather than with `delete`, which would turn every response object into a slow dictionary object.
  */
 import { getNamedType, isObjectType, Kind, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
 import { ID_ALIAS, OWNER_ALIAS, type Denied } from "./authorize";
@@ -16,6 +21,56 @@ export interface AccessSummary {
 
 type Obj = Record<string, unknown>;
 
+interface Step {
+  key: string;
+  coordinate: string;
+  /** Present when the field is masked: the mask kind (undefined: withheld). */
+  mask?: { kind: string | undefined };
+  personal: boolean;
+  child?: Walker;
+}
+/** The steps of one selection set on one object type, inline fragments on the same type merged in. */
+interface Walker {
+  steps: Step[];
+  /** Whether objects here carry injected ids to read and remove. */
+  injected: boolean;
+}
+
+function compile(schema: GraphQLSchema, type: GraphQLObjectType, set: SelectionSetNode, rules: Rules, masked: Map<string, string | undefined>): Walker {
+  const walker: Walker = { steps: [], injected: false };
+  const add = (s: SelectionSetNode) => {
+    for (const sel of s.selections) {
+      if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const t = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
+        if (t && isObjectType(t) && t.name === type.name) add(sel.selectionSet);
+        continue;
+      }
+      if (sel.kind !== Kind.FIELD) continue;
+      const key = sel.alias?.value ?? sel.name.value;
+      if (key === ID_ALIAS || key === OWNER_ALIAS) {
+        walker.injected = true;
+        continue;
+      }
+      const coordinate = `${type.name}.${sel.name.value}`;
+      const cls = rules.get(coordinate)?.sensitivity?.class;
+      const def = type.getFields()[sel.name.value];
+      const named = def ? getNamedType(def.type) : undefined;
+      walker.steps.push({
+        key,
+        coordinate,
+        mask: masked.has(coordinate) ? { kind: masked.get(coordinate) } : undefined,
+        personal: cls === "PERSONAL" || cls === "SENSITIVE",
+        child: sel.selectionSet && named && isObjectType(named) ? compile(schema, named, sel.selectionSet, rules, masked) : undefined,
+      });
+    }
+  };
+  add(set);
+  return walker;
+}
+
+/** Compiled walkers by executed operation (one per cached authorization plan, so masks are fixed with it). */
+const compiled = new WeakMap<OperationDefinitionNode, Walker | null>();
+
 function setDenied(data: unknown, path: string[]): void {
   if (data === null || data === undefined) return;
   if (Array.isArray(data)) return data.forEach((d) => setDenied(d, path));
@@ -29,38 +84,38 @@ function setDenied(data: unknown, path: string[]): void {
 
 export function processResponse(schema: GraphQLSchema, op: OperationDefinitionNode, data: Obj | null | undefined, rules: Rules, policy: Policy, masked: Map<string, string | undefined>, denied: Denied[]): AccessSummary {
   const summary: AccessSummary = { citizens: new Set(), fields: new Set() };
-  const root = schema.getRootType(op.operation);
-  if (data && root) walk(root, op.selectionSet, data, undefined);
+  let walker = compiled.get(op);
+  if (walker === undefined) {
+    const root = schema.getRootType(op.operation);
+    walker = root ? compile(schema, root, op.selectionSet, rules, masked) : null;
+    compiled.set(op, walker);
+  }
+  if (data && walker) walk(walker, data, undefined);
   if (data) for (const d of denied) setDenied(data, d.path);
   return summary;
 
-  function walk(type: GraphQLObjectType, set: SelectionSetNode, value: unknown, owner: string | undefined): void {
+  function walk(w: Walker, value: unknown, owner: string | undefined): void {
     if (value === null || value === undefined) return;
-    if (Array.isArray(value)) return value.forEach((v) => walk(type, set, v, owner));
+    if (Array.isArray(value)) {
+      for (const v of value) walk(w, v, owner);
+      return;
+    }
     const obj = value as Obj;
-    const own = (obj[ID_ALIAS] as string | undefined) ?? ((obj[OWNER_ALIAS] as Obj | null | undefined)?.[ID_ALIAS] as string | undefined) ?? owner;
-    for (const sel of set.selections) {
-      if (sel.kind === Kind.INLINE_FRAGMENT) {
-        const t = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
-        if (t && isObjectType(t) && t.name === type.name) walk(type, sel.selectionSet, obj, own);
-        continue;
-      }
-      if (sel.kind !== Kind.FIELD) continue;
-      const key = sel.alias?.value ?? sel.name.value;
-      if (key === ID_ALIAS || key === OWNER_ALIAS) continue;
-      const coordinate = `${type.name}.${sel.name.value}`;
-      if (masked.has(coordinate)) obj[key] = maskValue(policy, masked.get(coordinate), obj[key]);
-      const v = obj[key];
-      const cls = rules.get(coordinate)?.sensitivity?.class;
-      if ((cls === "PERSONAL" || cls === "SENSITIVE") && v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)) {
-        summary.fields.add(coordinate);
+    let own = owner;
+    if (w.injected) {
+      own = (obj[ID_ALIAS] as string | undefined) ?? ((obj[OWNER_ALIAS] as Obj | null | undefined)?.[ID_ALIAS] as string | undefined) ?? owner;
+      if (obj[ID_ALIAS] !== undefined) obj[ID_ALIAS] = undefined;
+      if (obj[OWNER_ALIAS] !== undefined) obj[OWNER_ALIAS] = undefined;
+    }
+    for (const s of w.steps) {
+      if (s.mask) obj[s.key] = maskValue(policy, s.mask.kind, obj[s.key]);
+      const v = obj[s.key];
+      if (v === null || v === undefined) continue;
+      if (s.personal && !(Array.isArray(v) && v.length === 0)) {
+        summary.fields.add(s.coordinate);
         if (own) summary.citizens.add(own);
       }
-      const def = type.getFields()[sel.name.value];
-      const named = def ? getNamedType(def.type) : undefined;
-      if (sel.selectionSet && named && isObjectType(named) && obj[key] !== null) walk(named, sel.selectionSet, obj[key], own);
+      if (s.child) walk(s.child, v, own);
     }
-    delete obj[ID_ALIAS];
-    delete obj[OWNER_ALIAS];
   }
 }
