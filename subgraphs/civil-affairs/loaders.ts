@@ -1,5 +1,6 @@
 /** Per-request batched lookups of the civil-affairs database (one SQL query per batch). */
-import type { Community, Grid, StreetOffice, CivilRecord, Subsidy, DisabilityCertificate, SubsidyStatus } from "./generated/client";
+import { Prisma, type Community, type Grid, type StreetOffice, type CivilRecord, type Subsidy, type DisabilityCertificate, type SubsidyStatus } from "./generated/client";
+import { scopeCondition } from "../kit/scope";
 import { groupBy, indexBy } from "../kit/format";
 import type { Ctx } from "../kit/department";
 import type { Client } from "./db";
@@ -36,17 +37,25 @@ export const civilRecordByCitizen = (ctx: C) =>
     indexBy(ids, await ctx.db.prisma.civilRecord.findMany({ where: { citizenId: { in: [...ids] } } }), (r) => r.citizenId),
   );
 
+/** Subsidies of citizens within the caller's row scope (by the address civil affairs holds), in one query. */
 export const subsidiesByCitizen = (ctx: C, status: SubsidyStatus | null | undefined) =>
-  ctx.loaders.get<Subsidy[]>("subsidies", status ?? null, async (ids) =>
-    groupBy(
-      ids,
-      await ctx.db.prisma.subsidy.findMany({
-        where: { citizenId: { in: [...ids] }, ...(status ? { status } : {}) },
-        orderBy: [{ startDate: "desc" }, { id: "asc" }],
-      }),
-      (r) => r.citizenId,
-    ),
-  );
+  ctx.loaders.get<Subsidy[]>("subsidies", status ?? null, async (ids) => {
+    const scope = scopeCondition(ctx.caller);
+    if ("none" in scope) return ids.map(() => []);
+    const inScope =
+      "all" in scope
+        ? Prisma.empty
+        : scope.column === "citizen_id"
+          ? Prisma.sql` AND s.citizen_id = ANY(${scope.values}::text[])`
+          : Prisma.sql` AND s.citizen_id IN (SELECT citizen_id FROM civil_record WHERE ${Prisma.raw(scope.column)} = ANY(${scope.values}::text[]))`;
+    const rows = await ctx.db.prisma.$queryRaw<Subsidy[]>`
+      SELECT s.id, s.citizen_id AS "citizenId", s.type::text AS type, s.monthly_amount_cents AS "monthlyAmountCents",
+             s.start_date AS "startDate", s.end_date AS "endDate", s.status::text AS status
+      FROM subsidy s
+      WHERE s.citizen_id = ANY(${[...ids]}::text[])${status ? Prisma.sql` AND s.status = ${status}::"SubsidyStatus"` : Prisma.empty}${inScope}
+      ORDER BY s.start_date DESC, s.id`;
+    return groupBy(ids, rows, (r) => r.citizenId);
+  });
 
 export const certificateByCitizen = (ctx: C) =>
   ctx.loaders.get<DisabilityCertificate | null>("certificate", undefined, async (ids) =>

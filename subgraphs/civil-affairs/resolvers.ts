@@ -42,7 +42,8 @@ export const resolvers: GraphQLResolverMap<C> = {
     // Civil affairs answers for any citizen id: a person it holds nothing about simply has no records here.
     __resolveReference: (ref: Ref) => ({ id: ref.id }),
     maritalStatus: async (c: Ref, _: unknown, ctx: C) => ((await covered(ctx, c.id)) ? (await L.civilRecordByCitizen(ctx).load(c.id))?.maritalStatus ?? null : null),
-    subsidies: async (c: Ref, args: { status?: SubsidyStatus | null }, ctx: C) => ((await covered(ctx, c.id)) ? L.subsidiesByCitizen(ctx, args.status).load(c.id) : []),
+    // Row scope is part of the subsidies query (no separate address lookup).
+    subsidies: (c: Ref, args: { status?: SubsidyStatus | null }, ctx: C) => L.subsidiesByCitizen(ctx, args.status).load(c.id),
     disabilityCertificate: async (c: Ref, _: unknown, ctx: C) => ((await covered(ctx, c.id)) ? L.certificateByCitizen(ctx).load(c.id) : null),
   },
   Subsidy: {

@@ -5,6 +5,7 @@
 import { Prisma, type ElderProfile } from "./generated/client";
 import { apiError } from "../../gateway/src/errors";
 import type { ForwardedCaller } from "../../gateway/src/trust/signature";
+import { scopeCondition } from "../kit/scope";
 
 export interface ElderFilter {
   gridId?: string | null;
@@ -30,21 +31,10 @@ function checkLevel(name: string, v: number | null | undefined) {
 
 /** Row scope of the caller as SQL on elder_profile (district: no condition). */
 export function scopeSql(caller: ForwardedCaller | undefined, alias = ""): Prisma.Sql {
-  const col = (c: string) => Prisma.raw(alias ? `${alias}.${c}` : c);
-  switch (caller?.rowScope) {
-    case "district":
-      return Prisma.sql`TRUE`;
-    case "grid":
-      return Prisma.sql`${col("grid_id")} = ANY(${caller.area.grids}::text[])`;
-    case "community":
-      return Prisma.sql`${col("community_id")} = ANY(${caller.area.communities}::text[])`;
-    case "building":
-      return Prisma.sql`${col("building_id")} = ANY(${caller.area.buildings}::text[])`;
-    case "self":
-      return Prisma.sql`${col("citizen_id")} = ${caller.citizenId ?? ""}`;
-    default:
-      return Prisma.sql`FALSE`;
-  }
+  const s = scopeCondition(caller);
+  if ("all" in s) return Prisma.sql`TRUE`;
+  if ("none" in s) return Prisma.sql`FALSE`;
+  return Prisma.sql`${Prisma.raw(alias ? `${alias}.${s.column}` : s.column)} = ANY(${s.values}::text[])`;
 }
 
 /** WHERE conditions of a filter (without the parent and cursor conditions), within the caller's scope. */

@@ -49,3 +49,27 @@ export function scopeWhere(caller: ForwardedCaller | undefined, cols: { citizen?
       return none;
   }
 }
+
+/**
+ * The caller's row scope as one SQL condition on a table that carries address columns (grid_id,
+ * community_id, building_id, citizen_id): everyone, no one, or `column = ANY(values)`. Departments build
+ * their SQL from it (elder lists, subsidies), so scope costs no extra query.
+ */
+export type ScopeCondition = { all: true } | { none: true } | { column: "grid_id" | "community_id" | "building_id" | "citizen_id"; values: string[] };
+
+export function scopeCondition(caller: ForwardedCaller | undefined): ScopeCondition {
+  switch (caller?.rowScope) {
+    case "district":
+      return { all: true };
+    case "grid":
+      return { column: "grid_id", values: caller.area.grids };
+    case "community":
+      return { column: "community_id", values: caller.area.communities };
+    case "building":
+      return { column: "building_id", values: caller.area.buildings };
+    case "self":
+      return caller.citizenId ? { column: "citizen_id", values: [caller.citizenId] } : { none: true };
+    default:
+      return { none: true };
+  }
+}

@@ -24,7 +24,7 @@ export interface Row {
   /** Share of the machine's CPU used by processes outside the benchmark during the measured run. */
   foreignCpu?: number;
   /** CPU milliseconds per request: the gateway process, the four subgraphs, the harness (load generator). */
-  cpuMs?: { gateway: number; gatewayMain?: number; subgraphs: number; harness: number };
+  cpuMs?: { gateway: number; gatewayMain?: number; subgraphs: number; harness: number; /** In the registry's order of subgraphs. */ bySubgraph?: number[] };
   /** Why there is no measurement. */
   notAvailable?: string;
 }

@@ -294,7 +294,7 @@ async function measure(gateway: GatewayName, label: string, url: string, headers
     const result = await runLoad({ url, bodies, headers, connections: o.connections, durationS: o.durationS });
     const usage = cpu.end();
     const perRequest = (ms: number) => (result.requests ? ms / result.requests : NaN);
-    const cpuMs = { gateway: perRequest(cpuMsOf(usage, pids.gateway)), gatewayMain: perRequest(pids.gateway.reduce((a, p) => a + (usage.msByPid.get(p) ?? 0), 0)), subgraphs: perRequest(cpuMsOf(usage, pids.subgraphs)), harness: perRequest(usage.msByPid.get(process.pid) ?? 0) };
+    const cpuMs = { gateway: perRequest(cpuMsOf(usage, pids.gateway)), gatewayMain: perRequest(pids.gateway.reduce((a, p) => a + (usage.msByPid.get(p) ?? 0), 0)), subgraphs: perRequest(cpuMsOf(usage, pids.subgraphs)), harness: perRequest(usage.msByPid.get(process.pid) ?? 0), bySubgraph: pids.subgraphs.map((p) => perRequest(cpuMsOf(usage, [p]))) };
     const peaks = sampler.takePeaksMb();
     const peakRssMb = Math.max(peaks.largest, best?.peakRssMb ?? 0);
     const treePeakRssMb = Math.max(peaks.total, best?.treePeakRssMb ?? 0);
@@ -306,7 +306,7 @@ async function measure(gateway: GatewayName, label: string, url: string, headers
   const sample = await sampleErrors(url, bodies, headers, o.sampleSize);
   const errors = result!.non2xx + result!.graphqlErrors + result!.transportErrors;
   log(
-    `  ${w.name.padEnd(20)} ${result!.rps.toFixed(1).padStart(8)} req/s  p50 ${result!.p50.toFixed(1)} ms  p95 ${result!.p95.toFixed(1)} ms  p99 ${result!.p99.toFixed(1)} ms  errors ${errors}/${result!.requests}  peak RSS ${peakRssMb!.toFixed(0)} MB  CPU/request: gateway ${cpuMs!.gateway.toFixed(1)} ms (main process ${(cpuMs!.gatewayMain ?? NaN).toFixed(1)}), subgraphs ${cpuMs!.subgraphs.toFixed(1)} ms  (${(v.bytes / 1024).toFixed(1)} KB/response)`,
+    `  ${w.name.padEnd(20)} ${result!.rps.toFixed(1).padStart(8)} req/s  p50 ${result!.p50.toFixed(1)} ms  p95 ${result!.p95.toFixed(1)} ms  p99 ${result!.p99.toFixed(1)} ms  errors ${errors}/${result!.requests}  peak RSS ${peakRssMb!.toFixed(0)} MB  CPU/request: gateway ${cpuMs!.gateway.toFixed(1)} ms (main process ${(cpuMs!.gatewayMain ?? NaN).toFixed(1)}), subgraphs ${cpuMs!.subgraphs.toFixed(1)} ms [${(cpuMs!.bySubgraph ?? []).map((x) => x.toFixed(1)).join(" + ")}]  (${(v.bytes / 1024).toFixed(1)} KB/response)`,
   );
   if (errors) log(`    e.g. ${result!.example}`);
   if (sample.failed) log(`    ${sample.failed}/${sample.sampled} sampled requests failed, e.g. ${sample.example}`);

@@ -241,6 +241,36 @@ describe("direct subgraph calls", () => {
     expect(((await res.json()) as any).errors[0].extensions.code).toBe("SUBGRAPH_REQUEST_UNSIGNED");
   });
 
+  it("civil affairs applies row scope to subsidies and marital status by the address it holds", async () => {
+    const ca = sys.subgraphs["civil-affairs"].db.prisma as any;
+    const withSubsidy = async (grid: { equals?: string; not?: string }) => {
+      const records = await ca.civilRecord.findMany({ where: { gridId: grid }, select: { citizenId: true }, orderBy: { citizenId: "asc" }, take: 400 });
+      const s = await ca.subsidy.findFirst({ where: { citizenId: { in: records.map((r: any) => r.citizenId) } }, orderBy: { citizenId: "asc" } });
+      return s.citizenId as string;
+    };
+    const mine = await withSubsidy({ equals: "G-0101" });
+    const other = await withSubsidy({ not: "G-0101" });
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Citizen { id maritalStatus subsidies { type } } } }`;
+    const ask = async (c: typeof caller) => {
+      const b = JSON.stringify({ query, variables: { r: [mine, other].map((id) => ({ __typename: "Citizen", id })) } });
+      const res = await fetch(sys.subgraphs["civil-affairs"].url, { method: "POST", headers: { "content-type": "application/json", ...signRequest(sys.signingSecret, c, b) }, body: b });
+      return ((await res.json()) as any).data._entities as { id: string; maritalStatus: string | null; subsidies: unknown[] }[];
+    };
+    const gridWorker = { ...caller, role: "grid-worker", rowScope: "grid" as const, area: { grids: ["G-0101"], communities: [], buildings: [] } };
+    const [a, b] = await ask(gridWorker);
+    expect(a.subsidies.length).toBeGreaterThan(0);
+    expect(a.maritalStatus).not.toBeNull();
+    expect(b.subsidies).toEqual([]);
+    expect(b.maritalStatus).toBeNull();
+    const [c, d] = await ask(caller); // district-wide
+    expect(c.subsidies.length).toBeGreaterThan(0);
+    expect(d.subsidies.length).toBeGreaterThan(0);
+    const self = { ...caller, role: "citizen", rowScope: "self" as const, citizenId: other };
+    const [e, f] = await ask(self);
+    expect(e.subsidies).toEqual([]);
+    expect(f.subsidies.length).toBeGreaterThan(0);
+  });
+
   it("refuses a tampered body and a stale signature, accepts a fresh one", async () => {
     const url = sys.subgraphs["public-security"].url;
     const headers = signRequest(sys.signingSecret, caller, body);
