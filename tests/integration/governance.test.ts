@@ -5,7 +5,7 @@
 import { SignJWT } from "jose";
 import { startSystem, post, type System } from "../helpers/system";
 import { operation } from "../helpers/operations";
-import { signRequest } from "../../gateway/src/trust/signature";
+import { signRequest, type ForwardedCaller } from "../../gateway/src/trust/signature";
 import type { AuditStore } from "../../gateway/src/audit/store";
 import type { AuditWriter } from "../../gateway/src/audit/writer-client";
 
@@ -209,6 +209,31 @@ describe("auditor and citizen", () => {
     expect(seen).toEqual(expect.objectContaining({ purpose: "welfare-check", purposeLabel: expect.stringMatching(/探访关怀/), citizens: [inG0101.citizenId] }));
   });
 
+  it.each([
+    ["the page also selects each elder's citizen, without personal fields", `citizen { id }`],
+    ["the page selects only the elders' own (owned) data", ``],
+  ])("records exactly the citizens of a priority-elder page (%s)", async (_label, citizenSelection) => {
+    const since = new Date(Date.now() - 1000);
+    const requestId = `req-page-${citizenSelection ? "c" : "o"}-${Date.now()}`;
+    const headers = { ...(await sys.as({ role: "grid-worker", grids: ["G-0101"] }, "welfare-check")), "x-request-id": requestId };
+    const res = await sys.gql(
+      `query($g: ID!) { grid(id: $g) { priorityElders(first: 7) { edges { node { careLevel emergencyContacts { phone } ${citizenSelection} } } } } }`,
+      { g: "G-0101" },
+      headers,
+    );
+    expect(res.body.errors).toBeUndefined();
+    const expected = (await ec.elderProfile.findMany({ where: { gridId: "G-0101", status: "ACTIVE", isPriority: true }, orderBy: { citizenId: "asc" }, take: 7 })).map((p: any) => p.citizenId);
+    const [rec] = (await sys.audit.query({ from: since, first: 1000 })).records.filter((r) => r.requestId === requestId);
+    expect(rec.citizens).toEqual(expected);
+    expect(rec.fields).toEqual(expect.arrayContaining(["ElderProfile.emergencyContacts"]));
+    // Residences reached from their citizen belong to that citizen.
+    const file = `req-res-${Date.now()}`;
+    await sys.gql(`query($id: ID!) { citizen(id: $id) { residences { unit { id } } } }`, { id: inG0101.citizenId }, { ...headers, "x-request-id": file });
+    const [r2] = (await sys.audit.query({ citizenId: inG0101.citizenId, first: 1000 })).records.filter((r) => r.requestId === file);
+    expect(r2.citizens).toEqual([inG0101.citizenId]);
+    expect(r2.fields).toEqual(expect.arrayContaining(["Citizen.residences"]));
+  });
+
   it("does not record responses without personal data", async () => {
     const before = (await sys.audit.query({ first: 1 })).total;
     await sys.gql(`{ communities { name } }`, {}, await sys.as({ role: "data-steward" }));
@@ -251,7 +276,7 @@ describe("direct subgraph calls", () => {
     const mine = await withSubsidy({ equals: "G-0101" });
     const other = await withSubsidy({ not: "G-0101" });
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Citizen { id maritalStatus subsidies { type } } } }`;
-    const ask = async (c: typeof caller) => {
+    const ask = async (c: ForwardedCaller) => {
       const b = JSON.stringify({ query, variables: { r: [mine, other].map((id) => ({ __typename: "Citizen", id })) } });
       const res = await fetch(sys.subgraphs["civil-affairs"].url, { method: "POST", headers: { "content-type": "application/json", ...signRequest(sys.signingSecret, c, b) }, body: b });
       return ((await res.json()) as any).data._entities as { id: string; maritalStatus: string | null; subsidies: unknown[] }[];

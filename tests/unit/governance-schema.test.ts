@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
-import { parse, Kind } from "graphql";
+import { parse, print, Kind, type OperationDefinitionNode } from "graphql";
+import { Supergraph } from "@apollo/federation-internals";
+import { authorize } from "../../gateway/src/governance/authorize";
 import { join } from "node:path";
 import { readRules } from "../../gateway/src/governance/requirements";
 import { loadPolicy, parsePolicy, CLASSES } from "../../gateway/src/governance/policy";
@@ -71,5 +73,22 @@ describe("masking", () => {
     expect(maskValue(policy, "PHONE", 42)).toBeNull();
     expect(maskValue(policy, "TEXT", [{ a: 1 }])).toBeNull();
     expect(maskString("ab", 3, 4)).toBe("**");
+  });
+});
+
+describe("owner ids injected for the access log", () => {
+  const schema = Supergraph.build(sdl.replace(/(@link\(url: "[^"]+"), for: SECURITY\)/g, "$1)")).apiSchema().toGraphQLJSSchema();
+  const caller = { sub: "u", name: "", org: "o", role: "grid-worker", scopes: policy.roles["grid-worker"].scopes, area: { grids: ["G-0101"], communities: [], buildings: [] } };
+  const authorized = (query: string) => {
+    const op = parse(query).definitions[0] as OperationDefinitionNode;
+    return print(authorize(schema, op, rules, policy, caller as never, "welfare-check").document!);
+  };
+
+  it("adds an owner only where the response cannot tell whose data an object is", () => {
+    // The elder's citizen is selected (its id is injected there); residences are reached from their citizen.
+    expect(authorized(`{ grid(id: "G-0101") { priorityElders { edges { node { careLevel citizen { name residences { unit { id } } } } } } } }`)).not.toContain("_cg_owner");
+    // Without the citizen, each elder profile needs its owner; residents of a flat belong to someone other than the flat.
+    expect(authorized(`{ grid(id: "G-0101") { priorityElders { edges { node { careLevel } } } } }`)).toContain("_cg_owner: citizen");
+    expect(authorized(`{ building(id: "B-1") { units { edges { node { currentResidents { role } } } } } }`)).toContain("_cg_owner: citizen");
   });
 });

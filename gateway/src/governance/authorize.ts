@@ -26,6 +26,8 @@ export interface AuthorizedOperation {
 
 /** Field holding the owner of a type's personal data (selected as `_cg_owner { _cg_id: id }`). */
 export const OWNER_FIELD: Record<string, string> = { ElderProfile: "citizen", Residence: "citizen", HouseholdMember: "citizen", Finding: "citizen", Household: "head" };
+/** Fields of a citizen whose objects belong to that same citizen (their owner is the parent). */
+const OWNED_BY_PARENT = new Set(["Citizen.residences", "Citizen.elderProfile"]);
 export const ID_ALIAS = "_cg_id";
 export const OWNER_ALIAS = "_cg_owner";
 
@@ -93,16 +95,32 @@ export function authorize(schema: GraphQLSchema, op: OperationDefinitionNode, ru
     },
   }));
 
-  // Drop selections left empty by removals, then inject owner ids for the access log.
+  // Drop selections left empty by removals, then inject owner ids for the access log. An owned object needs
+  // no owner of its own when the operation already selects its owner field (that Citizen selection carries
+  // the id) or when it is reached from its owner (Citizen.residences): the response walk takes the owner from there.
   const info2 = new TypeInfo(schema);
+  const enclosing: string[] = [];
   const finished = visit(filtered, visitWithTypeInfo(info2, {
+    Field: {
+      enter(node) {
+        const parent = info2.getParentType();
+        enclosing.push(parent ? `${getNamedType(parent).name}.${node.name.value}` : "");
+      },
+      leave() {
+        enclosing.pop();
+      },
+    },
     SelectionSet: {
       leave(node) {
         const type = info2.getParentType();
         const selections = node.selections.filter((s) => s.kind !== Kind.FIELD || !s.selectionSet || s.selectionSet.selections.length > 0);
         const name = type ? getNamedType(type).name : undefined;
         if (selections.length && name === "Citizen") selections.push(field("id", ID_ALIAS));
-        if (selections.length && name && OWNER_FIELD[name]) selections.push(field(OWNER_FIELD[name], OWNER_ALIAS, idSelection));
+        if (selections.length && name && OWNER_FIELD[name]) {
+          const fromOwner = OWNED_BY_PARENT.has(enclosing[enclosing.length - 1] ?? "");
+          const ownerSelected = selections.some((s) => s.kind === Kind.FIELD && !s.alias && s.name.value === OWNER_FIELD[name] && s.selectionSet);
+          if (!fromOwner && !ownerSelected) selections.push(field(OWNER_FIELD[name], OWNER_ALIAS, idSelection));
+        }
         return { ...node, selections };
       },
     },

@@ -9,7 +9,7 @@
  * out) rather than with `delete`, which would turn every response object into a slow dictionary object.
  */
 import { getNamedType, isObjectType, Kind, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
-import { ID_ALIAS, OWNER_ALIAS, type Denied } from "./authorize";
+import { ID_ALIAS, OWNER_ALIAS, OWNER_FIELD, type Denied } from "./authorize";
 import { maskValue } from "./mask";
 import type { Policy } from "./policy";
 import type { Rules } from "./requirements";
@@ -34,10 +34,13 @@ interface Walker {
   steps: Step[];
   /** Whether objects here carry injected ids to read and remove. */
   injected: boolean;
+  /** The owner field selected by the operation itself (its Citizen selection carries the injected id). */
+  ownerKey?: string;
 }
 
 function compile(schema: GraphQLSchema, type: GraphQLObjectType, set: SelectionSetNode, rules: Rules, masked: Map<string, string | undefined>): Walker {
   const walker: Walker = { steps: [], injected: false };
+  const ownerField = OWNER_FIELD[type.name];
   const add = (s: SelectionSetNode) => {
     for (const sel of s.selections) {
       if (sel.kind === Kind.INLINE_FRAGMENT) {
@@ -47,6 +50,7 @@ function compile(schema: GraphQLSchema, type: GraphQLObjectType, set: SelectionS
       }
       if (sel.kind !== Kind.FIELD) continue;
       const key = sel.alias?.value ?? sel.name.value;
+      if (ownerField && !sel.alias && sel.name.value === ownerField && sel.selectionSet) walker.ownerKey = ownerField;
       if (key === ID_ALIAS || key === OWNER_ALIAS) {
         walker.injected = true;
         continue;
@@ -101,9 +105,9 @@ export function processResponse(schema: GraphQLSchema, op: OperationDefinitionNo
       return;
     }
     const obj = value as Obj;
-    let own = owner;
+    let own = w.ownerKey ? (((obj[w.ownerKey] as Obj | null | undefined)?.[ID_ALIAS] as string | undefined) ?? owner) : owner;
     if (w.injected) {
-      own = (obj[ID_ALIAS] as string | undefined) ?? ((obj[OWNER_ALIAS] as Obj | null | undefined)?.[ID_ALIAS] as string | undefined) ?? owner;
+      own = (obj[ID_ALIAS] as string | undefined) ?? ((obj[OWNER_ALIAS] as Obj | null | undefined)?.[ID_ALIAS] as string | undefined) ?? own;
       if (obj[ID_ALIAS] !== undefined) obj[ID_ALIAS] = undefined;
       if (obj[OWNER_ALIAS] !== undefined) obj[OWNER_ALIAS] = undefined;
     }
