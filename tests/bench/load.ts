@@ -32,6 +32,27 @@ export interface LoadResult {
   transportErrors: number;
   /** One example of a failed response, for the report. */
   example?: string;
+  /** Every response time, ms (for merging slices; left out of saved results). */
+  latencies?: number[];
+}
+
+/** One result from several measured slices of the same gateway and workload: totals, and percentiles over every response. */
+export function mergeLoads(parts: LoadResult[]): LoadResult {
+  const latencies = parts.flatMap((p) => p.latencies ?? []).sort((a, b) => a - b);
+  const seconds = parts.reduce((a, p) => a + p.seconds, 0);
+  const requests = parts.reduce((a, p) => a + p.requests, 0);
+  return {
+    requests,
+    seconds,
+    rps: seconds > 0 ? requests / seconds : 0,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    non2xx: parts.reduce((a, p) => a + p.non2xx, 0),
+    graphqlErrors: parts.reduce((a, p) => a + p.graphqlErrors, 0),
+    transportErrors: parts.reduce((a, p) => a + p.transportErrors, 0),
+    example: parts.find((p) => p.example)?.example,
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -80,7 +101,7 @@ export function runLoad(o: LoadOptions): Promise<LoadResult> {
         latencies.sort((a, b) => a - b);
         resolve({
           requests: latencies.length,
-          seconds,
+          seconds: Math.max(seconds, o.durationS),
           rps: latencies.length / Math.max(seconds, o.durationS),
           p50: percentile(latencies, 50),
           p95: percentile(latencies, 95),
@@ -89,6 +110,7 @@ export function runLoad(o: LoadOptions): Promise<LoadResult> {
           graphqlErrors,
           transportErrors: result.errors,
           example: example ?? (result.errors ? `${result.errors} socket errors (${result.timeouts} timeouts)` : undefined),
+          latencies,
         });
       },
     );

@@ -51,6 +51,8 @@ export interface RunInfo {
   connections: number;
   durationS: number;
   warmupS: number;
+  /** Measured slices per gateway and workload (interleaved). */
+  rounds?: number;
   workloads: { name: string; title: string }[];
   gateways: GatewayInfo[];
   rows: Row[];
@@ -251,9 +253,9 @@ export function markdownSection(run: RunInfo, root: string): string {
     `Measured ${run.date} on ${machine()}. Versions: ${Object.entries(v).map(([k, x]) => `${k} ${x}`).join(", ")}.`,
     "",
     `Setup: the four department subgraphs (Fastify + mercurius, PGlite, ${run.citizens.toLocaleString("en")} synthetic citizens; ${run.dataNote}) run as child processes with` +
-      " `ACCEPT_UNSIGNED=true`, and each gateway in turn runs as its own node process on its own port against the same subgraphs and the same supergraph" +
+      " `ACCEPT_UNSIGNED=true`, and every gateway runs as its own node process on its own port against the same subgraphs and the same supergraph (all started side by side; an idle gateway uses no CPU)" +
       ` (peers: \`.bench/supergraph-peers.graphql\`, routing URLs of the run, \`for: SECURITY\` removed). Load: autocannon in the harness process,` +
-      ` ${run.connections} connections, ${run.warmupS} s warm-up then ${run.durationS} s measured per gateway × workload (before that, every workload runs unmeasured for ${Math.max(3, run.warmupS * 2)} s through the first gateway, so that no gateway meets cold subgraphs), all on 127.0.0.1 — the load generator,` +
+      ` ${run.connections} connections; first every workload runs unmeasured for ${Math.max(3, run.warmupS * 2)} s through the first gateway (warm subgraphs for all); then per workload each gateway gets ${run.warmupS} s of warm-up, and ${run.durationS} s are measured per gateway in interleaved slices (${run.rounds ?? 1} round(s): every gateway in turn, the order rotating each round), so that drift of this shared machine falls on every gateway alike; all on 127.0.0.1 — the load generator,` +
       " the gateway and the four subgraphs share the machine's cores, so figures compare gateways within this run; they are not capacity figures." +
       " Ours (governance on) gets a community-officer token for every community with `x-purpose: subsidy-review`, and writes an access-log record per response" +
       " (PGlite, in the gateway's access-log writer process); governance off and the peers send no token. Errors: non-2xx responses, 2xx responses with GraphQL errors and socket errors, counted on every" +

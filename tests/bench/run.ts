@@ -2,10 +2,10 @@
  * `npm run bench [-- --quick]`: gateway throughput against stock Apollo Gateway and Hive Gateway.
  *
  * Seeds (once per size) a PGlite data set under .bench/, starts the four department subgraphs as child
- * processes, then runs each gateway in turn as its own process on its own port — ours as shipped, ours
- * with GOVERNANCE=off, stock Apollo, Hive Gateway, Hive Gateway with the Rust query planner — and measures
- * every workload with autocannon (warm-up, then a measured run): req/s, p50/p95/p99 latency, errors and
- * the gateway's peak RSS. Prints a table, ratios to stock Apollo and the targets of the performance issue,
+ * processes, then each gateway as its own process on its own port — ours as shipped, ours with
+ * GOVERNANCE=off, stock Apollo, Hive Gateway, Hive Gateway with the Rust query planner — and measures every
+ * workload with autocannon in interleaved slices (each gateway warmed up, then every gateway in turn for
+ * several rounds, the order rotating): req/s, p50/p95/p99 latency, errors, CPU and peak RSS. Prints a table, ratios to stock Apollo and the targets of the performance issue,
  * and (for a full run) writes them into BENCHMARKS.md. Every child process is stopped at the end, on
  * failure and on Ctrl-C; the exit code is 1 when a gateway could not start.
  */
@@ -19,7 +19,7 @@ import { installSignalHandlers, isRunning, startNode, stopAll, stopChild, tail, 
 import { RssSampler } from "./rss";
 import { cpuMsOf, cpuWindow } from "./cpu";
 import { getStatus, postJson } from "./http";
-import { runLoad, sampleErrors, verifyOnce } from "./load";
+import { mergeLoads, runLoad, sampleErrors, verifyOnce, type LoadResult } from "./load";
 import { GATEWAY_NAMES, gatewaySpec, type GatewayName } from "./gateways";
 import { writePeerSupergraph } from "./supergraph";
 import { bodiesOf, buildWorkloads, discoverFacts, type Workload } from "./workloads";
@@ -105,7 +105,7 @@ async function main(): Promise<number> {
   const sampleSize = quick ? 3 : 10;
   installSignalHandlers();
   const foreignAtStart = await waitQuiet(1);
-  if (foreignAtStart > FOREIGN_CPU_WARN) log(`warning: other processes use ${(foreignAtStart * 100).toFixed(0)} % of the machine's CPU — they will skew the figures${quick ? "" : " (disturbed runs are measured again once)"}`);
+  if (foreignAtStart > FOREIGN_CPU_WARN) log(`warning: other processes use ${(foreignAtStart * 100).toFixed(0)} % of the machine's CPU — they will skew the figures (measurements are interleaved, so every gateway meets them alike)`);
 
   ensurePrismaClients();
   // Loaded after the clients exist: the department modules import them.
@@ -158,10 +158,12 @@ async function main(): Promise<number> {
     const policy = loadPolicy(join(root, "schema/policy.yaml"));
     const authorization = `Bearer ${await mintToken(policy, JWT_SECRET, { role: "community-officer", communities: facts.communities, expiresIn: "24h" })}`;
 
-    // 3. Each gateway in turn.
+    // 3. Every gateway, started side by side (an idle gateway uses no CPU); then each workload is measured
+    //    in interleaved slices — every gateway in turn, several rounds, the order rotating — so that the
+    //    drift of this shared machine falls on every gateway alike.
     const rows: Row[] = [];
     const gateways: GatewayInfo[] = [];
-    let subgraphsWarm = false;
+    const running: Running[] = [];
     for (const name of gatewayNames) {
       const [port] = await freePorts(1);
       const spec = gatewaySpec(name, { root, port, urls, peerSupergraphPath, scratchDir, jwtSecret: JWT_SECRET, signingSecret: SIGNING_SECRET, authorization });
@@ -177,7 +179,7 @@ async function main(): Promise<number> {
         failedToStart = true;
         continue;
       }
-      log(`\n${name}: ${spec.label}, port ${port}`);
+      log(`${name}: ${spec.label}, port ${port}`);
       const url = `http://127.0.0.1:${port}/graphql`;
       const t0 = Date.now();
       const profDir = join(benchDir, "profiles", name);
@@ -200,27 +202,26 @@ async function main(): Promise<number> {
       info.idleRssMb = sampler.nowMb();
       sampler.takePeakMb();
       log(`${name}: ready in ${info.startupSeconds.toFixed(1)} s, RSS ${info.idleRssMb.toFixed(0)} MB`);
-      if (!subgraphsWarm) {
-        // The subgraphs' JIT and database caches are cold before the first gateway: warm them through it
-        // (not measured), so the first gateway measured is not the one that pays for that.
-        const warmS = Math.max(3, warmupS * 2);
-        log(`warming the subgraphs: every workload for ${warmS} s through ${name} (not measured)`);
-        for (const w of workloads) await runLoad({ url, bodies: bodiesOf(w), headers: spec.headers, connections, durationS: warmS });
-        subgraphsWarm = true;
-      }
-      for (const w of workloads) {
-        if (!isRunning(child)) {
-          rows.push({ gateway: name, label: spec.label, workload: w.name, notAvailable: `the gateway exited:\n${tail(child)}` });
-          continue;
-        }
-        rows.push(await measure(name, spec.label, url, spec.headers, w, { connections, durationS, warmupS, sampleSize, attempts: quick ? 1 : 2 }, sampler, { gateway: [child.pid], subgraphs: subgraphs.map((c) => c.pid) }));
-      }
-      info.peakRssMb = sampler.overallPeakMb();
-      info.treePeakRssMb = Math.max(0, ...rows.filter((r) => r.gateway === name && r.treePeakRssMb !== undefined).map((r) => r.treePeakRssMb!));
-      info.processes = sampler.processCount();
-      sampler.stop();
-      await stopChild(child, name.startsWith("ours") ? 8000 : 3000);
+      running.push({ name, label: spec.label, url, headers: spec.headers, child, sampler, info });
     }
+    if (running.length) {
+      // The subgraphs' JIT and database caches are cold at first: warm them (not measured).
+      const warmS = Math.max(3, warmupS * 2);
+      log(`\nwarming the subgraphs: every workload for ${warmS} s through ${running[0].name} (not measured)`);
+      for (const w of workloads) await runLoad({ url: running[0].url, bodies: bodiesOf(w), headers: running[0].headers, connections, durationS: warmS });
+    }
+    const rounds = quick ? 1 : 3;
+    for (const w of workloads) {
+      log(`\n${w.name}: ${rounds} round(s) of ${Math.max(1, Math.round(durationS / rounds))} s per gateway`);
+      rows.push(...(await measureInterleaved(running, w, { connections, durationS, warmupS, sampleSize, rounds }, subgraphs.map((c) => c.pid))));
+    }
+    for (const r of running) {
+      r.info.peakRssMb = r.sampler.overallPeakMb();
+      r.info.treePeakRssMb = Math.max(0, ...rows.filter((x) => x.gateway === r.name && x.treePeakRssMb !== undefined).map((x) => x.treePeakRssMb!));
+      r.info.processes = r.sampler.processCount();
+      r.sampler.stop();
+    }
+    await Promise.all(running.map((r) => stopChild(r.child, r.name.startsWith("ours") ? 8000 : 3000)));
 
     // 4. Report.
     const run: RunInfo = {
@@ -231,6 +232,7 @@ async function main(): Promise<number> {
       connections,
       durationS,
       warmupS,
+      rounds,
       workloads: workloads.map((w) => ({ name: w.name, title: w.title })),
       gateways,
       rows,
@@ -272,46 +274,78 @@ interface MeasureOptions {
   durationS: number;
   warmupS: number;
   sampleSize: number;
-  /** Measurements allowed when other processes disturb one (the least disturbed is kept). */
-  attempts: number;
+  /** Measured slices per gateway; the order of gateways rotates every round. */
+  rounds: number;
 }
 
-async function measure(gateway: GatewayName, label: string, url: string, headers: Record<string, string>, w: Workload, o: MeasureOptions, sampler: RssSampler, pids: { gateway: number[]; subgraphs: number[] }): Promise<Row> {
+interface Running {
+  name: GatewayName;
+  label: string;
+  url: string;
+  headers: Record<string, string>;
+  child: Child;
+  sampler: RssSampler;
+  info: GatewayInfo;
+}
+
+type CpuMs = NonNullable<Row["cpuMs"]>;
+
+async function measureInterleaved(running: Running[], w: Workload, o: MeasureOptions, subgraphPids: number[]): Promise<Row[]> {
   const bodies = bodiesOf(w);
-  // The first and the last variable set, verified before measuring.
-  let v = await verifyOnce(url, bodies[0], headers, w.check);
-  if (v.ok && bodies.length > 1) v = await verifyOnce(url, bodies[bodies.length - 1], headers, w.check);
-  if (!v.ok) log(`  ${w.name}: verification failed — ${v.problem}`);
-  let best: Pick<Row, "result" | "peakRssMb" | "treePeakRssMb" | "foreignCpu" | "cpuMs"> | undefined;
-  for (let attempt = 1; attempt <= o.attempts; attempt++) {
-    if (attempt > 1) {
-      log(`    other processes used ${((best?.foreignCpu ?? 0) * 100).toFixed(0)} % of the machine's CPU: waiting for a quiet machine, then measuring again`);
-      await waitQuiet(60);
-    }
-    sampler.takePeakMb();
-    if (o.warmupS > 0) await runLoad({ url, bodies, headers, connections: o.connections, durationS: o.warmupS });
-    const cpu = cpuWindow();
-    const result = await runLoad({ url, bodies, headers, connections: o.connections, durationS: o.durationS });
-    const usage = cpu.end();
-    const perRequest = (ms: number) => (result.requests ? ms / result.requests : NaN);
-    const cpuMs = { gateway: perRequest(cpuMsOf(usage, pids.gateway)), gatewayMain: perRequest(pids.gateway.reduce((a, p) => a + (usage.msByPid.get(p) ?? 0), 0)), subgraphs: perRequest(cpuMsOf(usage, pids.subgraphs)), harness: perRequest(usage.msByPid.get(process.pid) ?? 0), bySubgraph: pids.subgraphs.map((p) => perRequest(cpuMsOf(usage, [p]))) };
-    const peaks = sampler.takePeaksMb();
-    const peakRssMb = Math.max(peaks.largest, best?.peakRssMb ?? 0);
-    const treePeakRssMb = Math.max(peaks.total, best?.treePeakRssMb ?? 0);
-    if (!best || usage.foreign < (best.foreignCpu ?? 1)) best = { result, peakRssMb, treePeakRssMb, foreignCpu: usage.foreign, cpuMs };
-    else Object.assign(best, { peakRssMb, treePeakRssMb });
-    if (usage.foreign <= FOREIGN_CPU_WARN) break;
+  const alive = running.filter((r) => isRunning(r.child));
+  const rows: Row[] = running.filter((r) => !isRunning(r.child)).map((r) => ({ gateway: r.name, label: r.label, workload: w.name, notAvailable: `the gateway exited:\n${tail(r.child)}` }));
+  const acc = new Map<string, { parts: LoadResult[]; cpu: CpuMs; foreign: number; peak: number; treePeak: number; verify: string | null; bytes: number }>();
+  for (const r of alive) {
+    // The first and the last variable set, verified before measuring; then this gateway's warm-up.
+    let v = await verifyOnce(r.url, bodies[0], r.headers, w.check);
+    if (v.ok && bodies.length > 1) v = await verifyOnce(r.url, bodies[bodies.length - 1], r.headers, w.check);
+    if (!v.ok) log(`  ${r.name}: verification failed — ${v.problem}`);
+    acc.set(r.name, { parts: [], cpu: { gateway: 0, gatewayMain: 0, subgraphs: 0, harness: 0, bySubgraph: subgraphPids.map(() => 0) }, foreign: 0, peak: 0, treePeak: 0, verify: v.ok ? null : (v.problem ?? "failed"), bytes: v.bytes });
+    r.sampler.takePeaksMb();
+    if (o.warmupS > 0) await runLoad({ url: r.url, bodies, headers: r.headers, connections: o.connections, durationS: o.warmupS });
   }
-  const { result, peakRssMb, treePeakRssMb, foreignCpu, cpuMs } = best!;
-  const sample = await sampleErrors(url, bodies, headers, o.sampleSize);
-  const errors = result!.non2xx + result!.graphqlErrors + result!.transportErrors;
-  log(
-    `  ${w.name.padEnd(20)} ${result!.rps.toFixed(1).padStart(8)} req/s  p50 ${result!.p50.toFixed(1)} ms  p95 ${result!.p95.toFixed(1)} ms  p99 ${result!.p99.toFixed(1)} ms  errors ${errors}/${result!.requests}  peak RSS ${peakRssMb!.toFixed(0)} MB  CPU/request: gateway ${cpuMs!.gateway.toFixed(1)} ms (main process ${(cpuMs!.gatewayMain ?? NaN).toFixed(1)}), subgraphs ${cpuMs!.subgraphs.toFixed(1)} ms [${(cpuMs!.bySubgraph ?? []).map((x) => x.toFixed(1)).join(" + ")}]  (${(v.bytes / 1024).toFixed(1)} KB/response)`,
-  );
-  if (errors) log(`    e.g. ${result!.example}`);
-  if (sample.failed) log(`    ${sample.failed}/${sample.sampled} sampled requests failed, e.g. ${sample.example}`);
-  if (foreignCpu! > FOREIGN_CPU_WARN) log(`    warning: other processes used ${(foreignCpu! * 100).toFixed(0)} % of the machine's CPU during this run`);
-  return { gateway, label, workload: w.name, result, peakRssMb, treePeakRssMb, verifyProblem: v.ok ? null : v.problem, sample, foreignCpu, cpuMs };
+  const sliceS = Math.max(1, Math.round(o.durationS / o.rounds));
+  for (let round = 0; round < o.rounds; round++) {
+    const order = alive.map((_, i) => alive[(i + round) % alive.length]);
+    for (const r of order) {
+      if (!isRunning(r.child)) continue;
+      const a = acc.get(r.name)!;
+      r.sampler.takePeaksMb();
+      const cpu = cpuWindow();
+      const result = await runLoad({ url: r.url, bodies, headers: r.headers, connections: o.connections, durationS: sliceS });
+      const usage = cpu.end();
+      const peaks = r.sampler.takePeaksMb();
+      a.parts.push(result);
+      a.cpu.gateway += cpuMsOf(usage, [r.child.pid]);
+      a.cpu.gatewayMain! += usage.msByPid.get(r.child.pid) ?? 0;
+      a.cpu.subgraphs += cpuMsOf(usage, subgraphPids);
+      a.cpu.harness += usage.msByPid.get(process.pid) ?? 0;
+      subgraphPids.forEach((p, i) => (a.cpu.bySubgraph![i] += cpuMsOf(usage, [p])));
+      a.foreign = Math.max(a.foreign, usage.foreign);
+      a.peak = Math.max(a.peak, peaks.largest);
+      a.treePeak = Math.max(a.treePeak, peaks.total);
+    }
+  }
+  for (const r of alive) {
+    const a = acc.get(r.name)!;
+    if (!a.parts.length) {
+      rows.push({ gateway: r.name, label: r.label, workload: w.name, notAvailable: `the gateway exited:\n${tail(r.child)}` });
+      continue;
+    }
+    const result = mergeLoads(a.parts);
+    const per = (ms: number) => (result.requests ? ms / result.requests : NaN);
+    const cpuMs: CpuMs = { gateway: per(a.cpu.gateway), gatewayMain: per(a.cpu.gatewayMain!), subgraphs: per(a.cpu.subgraphs), harness: per(a.cpu.harness), bySubgraph: a.cpu.bySubgraph!.map(per) };
+    const sample = await sampleErrors(r.url, bodies, r.headers, o.sampleSize);
+    const errors = result.non2xx + result.graphqlErrors + result.transportErrors;
+    log(
+      `  ${r.name.padEnd(16)} ${result.rps.toFixed(1).padStart(8)} req/s  p50 ${result.p50.toFixed(1)} ms  p95 ${result.p95.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms  errors ${errors}/${result.requests}  peak RSS ${a.peak.toFixed(0)} MB  CPU/request: gateway ${cpuMs.gateway.toFixed(1)} ms (main process ${cpuMs.gatewayMain!.toFixed(1)}), subgraphs ${cpuMs.subgraphs.toFixed(1)} ms [${cpuMs.bySubgraph!.map((x) => x.toFixed(1)).join(" + ")}]  (${(a.bytes / 1024).toFixed(1)} KB/response)`,
+    );
+    if (errors) log(`    e.g. ${result.example}`);
+    if (sample.failed) log(`    ${sample.failed}/${sample.sampled} sampled requests failed, e.g. ${sample.example}`);
+    if (a.foreign > FOREIGN_CPU_WARN) log(`    warning: other processes used ${(a.foreign * 100).toFixed(0)} % of the machine's CPU during a slice of this run`);
+    rows.push({ gateway: r.name, label: r.label, workload: w.name, result, peakRssMb: a.peak, treePeakRssMb: a.treePeak, verifyProblem: a.verify, sample, foreignCpu: a.foreign, cpuMs });
+  }
+  return rows;
 }
 
 main().then(
