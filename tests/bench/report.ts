@@ -282,7 +282,7 @@ export function markdownSection(run: RunInfo, root: string): string {
     "",
     ratioTable(run),
     "",
-    "Gateway CPU per request relative to stock Apollo (the gateway process's own cost, lower is leaner; the subgraphs are left out):",
+    "Gateway CPU per request relative to stock Apollo (the gateway's own cost — for ours as shipped including its access-log writer process — lower is leaner; the subgraphs are left out):",
     "",
     ratioTable(run, gatewayCpu),
     "",
