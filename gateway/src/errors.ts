@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   GRAPHQL_VALIDATION_FAILED: { status: 400, description: "The operation does not match the supergraph schema." },
   BAD_REQUEST: { status: 400, description: "The HTTP request is malformed (no query, wrong content type, bad JSON)." },
   PERSISTED_QUERY_NOT_FOUND: { status: 200, description: "Automatic persisted query hash unknown: resend with the query text." },
+  RESERVED_NAME: { status: 400, description: "An alias starts with `_cg_`, which the gateway reserves for the ids it adds for the access log." },
   OPERATION_RESOLUTION_FAILURE: { status: 400, description: "The named operation is not in the document." },
   SUBGRAPH_UNAVAILABLE: { status: 200, description: "A department system did not answer; the fields it owns are null, the rest is served." },
   UNAUTHENTICATED: { status: 401, description: "No token: send `Authorization: Bearer <token>`." },

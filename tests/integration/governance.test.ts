@@ -212,6 +212,8 @@ describe("auditor and citizen", () => {
   it.each([
     ["the page also selects each elder's citizen, without personal fields", `citizen { id }`],
     ["the page selects only the elders' own (owned) data", ``],
+    ["the page's citizen selection is skipped", `citizen @skip(if: true) { id }`],
+    ["the page's citizen selection is included only on a condition", `citizen @include(if: false) { id }`],
   ])("records exactly the citizens of a priority-elder page (%s)", async (_label, citizenSelection) => {
     const since = new Date(Date.now() - 1000);
     const requestId = `req-page-${citizenSelection ? "c" : "o"}-${Date.now()}`;
@@ -232,6 +234,34 @@ describe("auditor and citizen", () => {
     const [r2] = (await sys.audit.query({ citizenId: inG0101.citizenId, first: 1000 })).records.filter((r) => r.requestId === file);
     expect(r2.citizens).toEqual([inG0101.citizenId]);
     expect(r2.fields).toEqual(expect.arrayContaining(["Citizen.residences"]));
+  });
+
+  it("records whose personal data a list returns, even when nothing personal of them is selected (a flat's residents)", async () => {
+    const residence = await pm.residence.findFirst({ where: { movedOut: null, unit: { buildingId } } });
+    const expected = (await pm.residence.findMany({ where: { unitId: residence.unitId, movedOut: null } })).map((r: any) => r.citizenId).sort();
+    const requestId = `req-residents-${Date.now()}`;
+    const headers = { ...(await sys.as({ role: "property-staff", buildings: [buildingId] }, "fee-collection")), "x-request-id": requestId };
+    const res = await sys.gql(`query($u: ID!) { unit(id: $u) { currentResidents { role } } }`, { u: residence.unitId }, headers);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.unit.currentResidents).toHaveLength(expected.length);
+    expect(JSON.stringify(res.body)).not.toContain("_cg_");
+    const [rec] = (await sys.audit.query({ first: 1000 })).records.filter((r) => r.requestId === requestId);
+    expect(rec.fields).toEqual(["Unit.currentResidents"]);
+    expect(rec.citizens).toEqual(expected);
+  });
+
+  it.each([
+    ["on a citizen", `query($id: ID!) { citizen(id: $id) { _cg_id: name name } }`],
+    ["standing in for an elder's owner", `query($id: ID!) { citizen(id: $id) { elderProfile { careLevel } } elders(first: 3) { edges { node { careLevel _cg_owner: grid { id } } } } }`],
+    ["inside a fragment", `query($id: ID!) { citizen(id: $id) { ...F } } fragment F on Citizen { name _cg_x: phone }`],
+  ])("refuses an alias in the gateway's reserved namespace (%s) with RESERVED_NAME and no data", async (_label, query) => {
+    const before = (await sys.audit.query({ first: 1 })).total;
+    const res = await sys.gql(query, { id: inG0101.citizenId }, await sys.as({ role: "community-officer", communities: ["C-01"] }, "welfare-check"));
+    expect(res.status).toBe(400);
+    expect(code(res)).toBe("RESERVED_NAME");
+    expect(res.body.data ?? null).toBeNull();
+    expect(JSON.stringify(res.body)).not.toContain(inG0101.name);
+    expect((await sys.audit.query({ first: 1 })).total).toBe(before);
   });
 
   it("does not record responses without personal data", async () => {

@@ -115,3 +115,57 @@ describe("subgraph client: coalescing identical in-flight queries", () => {
     }
   });
 });
+
+describe("subgraph client: limits on a department's answer", () => {
+  let server: Server;
+  let url: string;
+  const query = "query Q { grid { id } }";
+  const body = JSON.stringify({ query });
+  const timers: NodeJS.Timeout[] = [];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      res.setHeader("content-type", "application/json");
+      if (req.url === "/trickle") {
+        // Headers at once, then one byte every 100 ms: each gap is short, the whole answer never ends in time.
+        res.write("{");
+        const t = setInterval(() => res.write(" "), 100);
+        timers.push(t);
+        res.on("close", () => clearInterval(t));
+        return;
+      }
+      res.end(JSON.stringify({ data: { big: "长".repeat(400_000) } }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    timers.forEach(clearInterval);
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  it("gives up on an answer that trickles past the deadline, though every gap is short", async () => {
+    const client = new SubgraphClient(`${url}/trickle`, { timeoutMs: 700 });
+    try {
+      const started = Date.now();
+      await expect(client.post(body, query, "A", () => ({}))).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("refuses an answer larger than the limit, and accepts it under a larger one", async () => {
+    const small = new SubgraphClient(`${url}/big`, { timeoutMs: 5000, maxResponseBytes: 100_000 });
+    const large = new SubgraphClient(`${url}/big`, { timeoutMs: 5000, maxResponseBytes: 10_000_000 });
+    try {
+      await expect(small.post(body, query, "A", () => ({}))).rejects.toThrow();
+      const ok = await large.post(body, query, "A", () => ({}));
+      expect((JSON.parse(ok.text) as { data: { big: string } }).data.big).toHaveLength(400_000);
+    } finally {
+      await small.close();
+      await large.close();
+    }
+  });
+});

@@ -11,8 +11,10 @@ import type { WriterReply, WriterRequest } from "./writer-protocol";
 
 const ENTRY = join(__dirname, `writer-process${__filename.endsWith(".ts") ? ".ts" : ".js"}`);
 const START_TIMEOUT_MS = 60_000;
+/** Longest wait for one answer of the writer (an append is one small transaction; verify reads the chain). */
+const CALL_TIMEOUT_MS = 120_000;
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; child: ChildProcess; timer: NodeJS.Timeout };
 type Payload<R> = R extends { op: infer O; arg?: infer A } ? { op: O; arg?: A } : never;
 
 export interface AuditWriter extends AuditStore {
@@ -20,17 +22,45 @@ export interface AuditWriter extends AuditStore {
   readonly pid: number | undefined;
 }
 
-export async function openAuditWriter(opts: AuditStoreOptions): Promise<AuditWriter> {
+export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTimeoutMs?: number } = {}): Promise<AuditWriter> {
   let child: ChildProcess | undefined;
   let starting: Promise<ChildProcess> | undefined;
   let kind: AuditStore["kind"] = "pglite";
   let nextId = 1;
   let closed = false;
+  const callTimeoutMs = limits.callTimeoutMs ?? CALL_TIMEOUT_MS;
   const pending = new Map<number, Pending>();
 
+  /** Rejects the calls sent to one writer (others, to a newer writer, are left alone). */
+  function failPending(c: ChildProcess, why: string): void {
+    for (const [id, p] of pending) {
+      if (p.child !== c) continue;
+      pending.delete(id);
+      clearTimeout(p.timer);
+      p.reject(new Error(why));
+    }
+  }
+
+  /** One writer at a time: concurrent callers share the start in progress. */
   function start(): Promise<ChildProcess> {
-    let created = false;
-    return (starting ??= new Promise<ChildProcess>((resolve, reject) => {
+    if (starting) return starting;
+    const p: Promise<ChildProcess> = spawnWriter().finally(() => {
+      if (starting === p) starting = undefined;
+    });
+    starting = p;
+    return p;
+  }
+
+  function spawnWriter(): Promise<ChildProcess> {
+    return new Promise<ChildProcess>((resolve, reject) => {
+      let created = false;
+      let settled = false;
+      const fail = (e: Error) => {
+        clearTimeout(timer);
+        if (settled) return;
+        settled = true;
+        reject(e);
+      };
       const c = fork(ENTRY, [JSON.stringify(opts)], {
         execArgv: ENTRY.endsWith(".ts") ? ["--import", "tsx"] : [],
         serialization: "advanced",
@@ -38,8 +68,16 @@ export async function openAuditWriter(opts: AuditStoreOptions): Promise<AuditWri
       });
       const timer = setTimeout(() => {
         c.kill("SIGKILL");
-        reject(new Error("the access-log writer did not start"));
+        fail(new Error("the access-log writer did not start"));
       }, START_TIMEOUT_MS);
+      // fork() reports a process that could not be started (EAGAIN, EMFILE, ENOENT…) as 'error' with no
+      // 'exit'; unhandled, that would crash the gateway.
+      c.on("error", (e) => {
+        fail(new Error(`the access-log writer could not be started: ${e.message}`));
+        if (child === c) child = undefined;
+        failPending(c, "the access-log writer failed");
+        c.kill("SIGKILL");
+      });
       c.on("message", (m: WriterReply) => {
         if ("ready" in m) {
           clearTimeout(timer);
@@ -47,7 +85,9 @@ export async function openAuditWriter(opts: AuditStoreOptions): Promise<AuditWri
             created = true;
             return;
           }
-          if (!m.ready) return reject(new Error(`the access-log writer could not open the log: ${m.error}`));
+          if (!m.ready) return fail(new Error(`the access-log writer could not open the log: ${m.error}`));
+          if (settled) return;
+          settled = true;
           kind = m.kind;
           child = c;
           return resolve(c);
@@ -55,28 +95,23 @@ export async function openAuditWriter(opts: AuditStoreOptions): Promise<AuditWri
         const p = pending.get(m.id);
         if (!p) return;
         pending.delete(m.id);
+        clearTimeout(p.timer);
         if (m.ok) p.resolve(m.value);
         else p.reject(Object.assign(new Error(m.error.message), { name: m.error.name }));
       });
       c.on("exit", (code, signal) => {
         clearTimeout(timer);
         if (child === c) child = undefined;
-        starting = undefined;
-        if (created && code === 0) {
-          created = false;
-          start().then(resolve, reject);
+        failPending(c, `the access-log writer exited (${signal ?? code}) before answering`);
+        if (!settled && created && code === 0) {
+          // The first writer created the log and left; the long-lived writer opens it.
+          settled = true;
+          spawnWriter().then(resolve, reject);
           return;
         }
-        reject(new Error(`the access-log writer exited (${signal ?? code})`));
-        for (const [id, p] of pending) {
-          pending.delete(id);
-          p.reject(new Error(`the access-log writer exited (${signal ?? code}) before answering`));
-        }
+        fail(new Error(`the access-log writer exited (${signal ?? code})`));
       });
-    }).catch((e: unknown) => {
-      starting = undefined;
-      throw e;
-    }));
+    });
   }
 
   async function call<T>(msg: Payload<WriterRequest>): Promise<T> {
@@ -84,9 +119,21 @@ export async function openAuditWriter(opts: AuditStoreOptions): Promise<AuditWri
     const c = child ?? (await start());
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      // A writer that is alive but stuck must not hold requests (and their memory) forever: the call fails
+      // (AUDIT_UNAVAILABLE, no personal data returned) and the stuck writer is replaced on the next call.
+      const timer = setTimeout(() => {
+        if (!pending.delete(id)) return;
+        reject(new Error(`the access-log writer did not answer within ${callTimeoutMs} ms`));
+        if (child === c) child = undefined;
+        failPending(c, "the access-log writer was stopped: it did not answer");
+        c.kill("SIGKILL");
+      }, callTimeoutMs);
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject, child: c, timer });
       c.send({ id, ...msg } as WriterRequest, (err) => {
-        if (err && pending.delete(id)) reject(err);
+        if (err && pending.delete(id)) {
+          clearTimeout(timer);
+          reject(err);
+        }
       });
     });
   }

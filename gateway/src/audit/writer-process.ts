@@ -13,6 +13,12 @@ function send(msg: WriterReply): void {
   if (process.connected) process.send!(msg);
 }
 
+/** Sends a last message and exits once it is handed to the channel (exiting at once could lose it). */
+function sendAndExit(msg: WriterReply, code: number): void {
+  if (!process.connected) process.exit(code);
+  process.send!(msg, undefined, {}, () => process.exit(code));
+}
+
 async function main(): Promise<void> {
   const opts = JSON.parse(process.argv[2] ?? "{}") as AuditStoreOptions;
   // Creating a PGlite database (initdb) leaves ~500 MB of WebAssembly memory that a process never gets
@@ -24,12 +30,10 @@ async function main(): Promise<void> {
     store = await openAuditStore(opts);
     if (fresh) {
       await store.close();
-      send({ ready: false, created: true });
-      process.exit(0);
+      return sendAndExit({ ready: false, created: true }, 0);
     }
   } catch (e) {
-    send({ ready: false, error: e instanceof Error ? e.message : String(e) });
-    process.exit(1);
+    return sendAndExit({ ready: false, error: e instanceof Error ? e.message : String(e) }, 1);
   }
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= store.close().then(() => process.exit(0), () => process.exit(1)));

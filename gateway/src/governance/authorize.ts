@@ -5,7 +5,7 @@
  * masked fields are noted for the response; selections on citizen-owned types get the owner's id injected
  * so the access log knows whose data was returned.
  */
-import { Kind, TypeInfo, getNamedType, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
+import { BREAK, Kind, TypeInfo, getNamedType, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
 import type { Caller } from "../auth/identity";
 import type { Decision, Policy, SensitivityClass } from "./policy";
 import type { Rules } from "./requirements";
@@ -30,6 +30,8 @@ export const OWNER_FIELD: Record<string, string> = { ElderProfile: "citizen", Re
 const OWNED_BY_PARENT = new Set(["Citizen.residences", "Citizen.elderProfile"]);
 export const ID_ALIAS = "_cg_id";
 export const OWNER_ALIAS = "_cg_owner";
+/** Response keys starting with this are the gateway's own (injected ids); a client may not use them. */
+export const RESERVED_PREFIX = "_cg_";
 
 const field = (name: string, alias?: string, selectionSet?: SelectionSetNode): FieldNode => ({
   kind: Kind.FIELD,
@@ -37,6 +39,13 @@ const field = (name: string, alias?: string, selectionSet?: SelectionSetNode): F
   alias: alias ? { kind: Kind.NAME, value: alias } : undefined,
   selectionSet,
 });
+/**
+ * Whether a selection is the owner field as the operation's own, always-present selection (unaliased, with
+ * sub-selections, no @skip/@include): only then can the response walk read the owner from it.
+ */
+export function isOwnerSelection(sel: FieldNode, ownerField: string): boolean {
+  return !sel.alias && sel.name.value === ownerField && !!sel.selectionSet && !sel.directives?.length;
+}
 const idSelection: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: [field("id", ID_ALIAS)] };
 
 /** The sensitivity classes an operation selects (to decide whether a purpose is needed). */
@@ -52,6 +61,21 @@ export function classesSelected(schema: GraphQLSchema, op: OperationDefinitionNo
     },
   }));
   return out;
+}
+
+/** The first alias in an operation (fragments inlined) that uses the gateway's reserved prefix, if any. */
+export function reservedAlias(op: OperationDefinitionNode): string | undefined {
+  let found: string | undefined;
+  visit(op, {
+    Field(node) {
+      if (node.alias?.value.startsWith(RESERVED_PREFIX)) {
+        found = node.alias.value;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 export function authorize(schema: GraphQLSchema, op: OperationDefinitionNode, rules: Rules, policy: Policy, caller: Caller, purpose: string | null): AuthorizedOperation {
@@ -118,7 +142,7 @@ export function authorize(schema: GraphQLSchema, op: OperationDefinitionNode, ru
         if (selections.length && name === "Citizen") selections.push(field("id", ID_ALIAS));
         if (selections.length && name && OWNER_FIELD[name]) {
           const fromOwner = OWNED_BY_PARENT.has(enclosing[enclosing.length - 1] ?? "");
-          const ownerSelected = selections.some((s) => s.kind === Kind.FIELD && !s.alias && s.name.value === OWNER_FIELD[name] && s.selectionSet);
+          const ownerSelected = selections.some((s) => s.kind === Kind.FIELD && isOwnerSelection(s, OWNER_FIELD[name]));
           if (!fromOwner && !ownerSelected) selections.push(field(OWNER_FIELD[name], OWNER_ALIAS, idSelection));
         }
         return { ...node, selections };

@@ -13,7 +13,7 @@ import { apiError, type ErrorCode, ERROR_CODES } from "../errors";
 import type { Caller } from "../auth/identity";
 import type { AuditStore } from "../audit/store";
 import { inlineOperation } from "./inline";
-import { authorize, classesSelected } from "./authorize";
+import { authorize, classesSelected, RESERVED_PREFIX, reservedAlias } from "./authorize";
 import { processResponse } from "./response";
 import type { Policy } from "./policy";
 import type { Rules } from "./requirements";
@@ -45,6 +45,8 @@ function refuse(rc: GatewayGraphQLRequestContext, code: ErrorCode, message: stri
 /** What authorizing an operation for one role, scope set and purpose yields; holds no personal data. */
 interface Plan {
   personal: boolean;
+  /** An alias the client may not use (the gateway's reserved prefix). */
+  reserved?: string;
   auth?: ReturnType<typeof authorize>;
   executed?: OperationDefinitionNode | null;
   queryHash?: string;
@@ -64,14 +66,17 @@ export function governExecutor(executor: GatewayExecutor, getSchema: () => Graph
     const schema = getSchema();
     const role = opts.policy.roles[caller.role];
     const opKey = `${rc.queryHash}:${rc.request.operationName ?? ""}`;
-    let personal = plans.get(opKey)?.personal;
-    if (personal === undefined) {
+    let first = plans.get(opKey);
+    if (!first) {
       const op = operation();
       if (!op) return executor(rc);
       const classes = classesSelected(schema, op, opts.rules);
-      personal = classes.has("PERSONAL") || classes.has("SENSITIVE");
-      plans.set(opKey, { personal });
+      first = { personal: classes.has("PERSONAL") || classes.has("SENSITIVE"), reserved: reservedAlias(op) };
+      plans.set(opKey, first);
     }
+    // A client alias in the reserved namespace would stand in for the owner ids the access log relies on.
+    if (first.reserved) return refuse(rc, "RESERVED_NAME", `The alias "${first.reserved}" is reserved: aliases starting with "${RESERVED_PREFIX}" are the gateway's own. Rename it.`);
+    const personal = first.personal;
     const purpose = ctx.purpose ?? role?.defaultPurpose ?? null;
     if (personal && !purpose) return refuse(rc, "PURPOSE_REQUIRED", `This operation selects personal data: declare a purpose in the x-purpose header (${Object.keys(role?.purposes ?? {}).join(", ")}).`);
     if (purpose && !(purpose in opts.policy.purposes)) return refuse(rc, "UNKNOWN_PURPOSE", `Unknown purpose "${purpose}"; known purposes: ${Object.keys(opts.policy.purposes).join(", ")}.`);

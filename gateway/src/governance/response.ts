@@ -9,7 +9,7 @@
  * out) rather than with `delete`, which would turn every response object into a slow dictionary object.
  */
 import { getNamedType, isObjectType, Kind, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
-import { ID_ALIAS, OWNER_ALIAS, OWNER_FIELD, type Denied } from "./authorize";
+import { ID_ALIAS, isOwnerSelection, OWNER_ALIAS, OWNER_FIELD, type Denied } from "./authorize";
 import { maskValue } from "./mask";
 import type { Policy } from "./policy";
 import type { Rules } from "./requirements";
@@ -50,7 +50,7 @@ function compile(schema: GraphQLSchema, type: GraphQLObjectType, set: SelectionS
       }
       if (sel.kind !== Kind.FIELD) continue;
       const key = sel.alias?.value ?? sel.name.value;
-      if (ownerField && !sel.alias && sel.name.value === ownerField && sel.selectionSet) walker.ownerKey = ownerField;
+      if (ownerField && isOwnerSelection(sel, ownerField)) walker.ownerKey = ownerField;
       if (key === ID_ALIAS || key === OWNER_ALIAS) {
         walker.injected = true;
         continue;
@@ -94,14 +94,15 @@ export function processResponse(schema: GraphQLSchema, op: OperationDefinitionNo
     walker = root ? compile(schema, root, op.selectionSet, rules, masked) : null;
     compiled.set(op, walker);
   }
-  if (data && walker) walk(walker, data, undefined);
+  if (data && walker) walk(walker, data, undefined, false);
   if (data) for (const d of denied) setDenied(data, d.path);
   return summary;
 
-  function walk(w: Walker, value: unknown, owner: string | undefined): void {
+  /** `underPersonal`: the value is what a personal field returned, so each object's owner is recorded. */
+  function walk(w: Walker, value: unknown, owner: string | undefined, underPersonal: boolean): void {
     if (value === null || value === undefined) return;
     if (Array.isArray(value)) {
-      for (const v of value) walk(w, v, owner);
+      for (const v of value) walk(w, v, owner, underPersonal);
       return;
     }
     const obj = value as Obj;
@@ -111,6 +112,8 @@ export function processResponse(schema: GraphQLSchema, op: OperationDefinitionNo
       if (obj[ID_ALIAS] !== undefined) obj[ID_ALIAS] = undefined;
       if (obj[OWNER_ALIAS] !== undefined) obj[OWNER_ALIAS] = undefined;
     }
+    // e.g. Unit.currentResidents: which citizens live there is their personal data, whatever is selected of them.
+    if (underPersonal && own) summary.citizens.add(own);
     for (const s of w.steps) {
       if (s.mask) obj[s.key] = maskValue(policy, s.mask.kind, obj[s.key]);
       const v = obj[s.key];
@@ -119,7 +122,7 @@ export function processResponse(schema: GraphQLSchema, op: OperationDefinitionNo
         summary.fields.add(s.coordinate);
         if (own) summary.citizens.add(own);
       }
-      if (s.child) walk(s.child, v, own);
+      if (s.child) walk(s.child, v, own, s.personal);
     }
   }
 }

@@ -17,7 +17,10 @@ export interface SubgraphAnswer {
 }
 
 export interface SubgraphClientOptions {
+  /** Deadline for the whole exchange (connect, headers and body), milliseconds. */
   timeoutMs: number;
+  /** Largest answer accepted, bytes (a larger one fails like an unreachable department). */
+  maxResponseBytes?: number;
   /** Sockets per department (keep-alive). */
   connections?: number;
   coalesce?: boolean;
@@ -41,6 +44,7 @@ export class SubgraphClient {
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,
       connectTimeout: Math.min(opts.timeoutMs, 10_000),
+      maxResponseSize: opts.maxResponseBytes ?? 64 * 1024 * 1024,
     });
   }
 
@@ -67,6 +71,9 @@ export class SubgraphClient {
       path: this.path,
       body,
       headers: { "content-type": "application/json", accept: "application/json", ...headers },
+      // headersTimeout/bodyTimeout bound each wait; this bounds the whole answer (a department that
+      // trickles its body would otherwise hold every request coalesced onto it).
+      signal: AbortSignal.timeout(this.opts.timeoutMs),
     });
     const contentType = String(res.headers["content-type"] ?? "");
     return { status: res.statusCode, contentType, text: await res.body.text() };

@@ -1,0 +1,47 @@
+/** The embedded access log's writer process: creation, a stuck writer replaced, a log it cannot open. */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openAuditWriter, type AuditWriter } from "../../gateway/src/audit/writer-client";
+import type { AccessRecord } from "../../gateway/src/audit/store";
+
+const rec = (i: number): AccessRecord => ({
+  requestId: `req-${i}`, at: new Date(Date.UTC(2026, 2, 1, 8, i)), callerId: "worker-1", callerName: "网格员 王芳",
+  organisation: "安和街道", role: "grid-worker", purpose: "visit", citizens: ["P00000001"], fields: ["Citizen.name"],
+});
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "cg-writer-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+it("creates a new log, and replaces a writer that stops answering: the stuck call fails, the chain goes on", async () => {
+  const writer: AuditWriter = await openAuditWriter({ dataDir: join(dir, "log") }, { callTimeoutMs: 1500 });
+  try {
+    await writer.append(rec(1));
+    const pid = writer.pid!;
+    process.kill(pid, "SIGSTOP"); // alive but stuck
+    const started = Date.now();
+    await expect(writer.append(rec(2))).rejects.toThrow(/did not answer within 1500 ms/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // The stuck writer was stopped; the next call starts a new one on the same log.
+    await writer.append(rec(3));
+    expect(writer.pid).not.toBe(pid);
+    expect(() => process.kill(pid, 0)).toThrow();
+    const v = await writer.verify();
+    expect(v.ok).toBe(true);
+    const { records } = await writer.query({ first: 10 });
+    expect(records.map((r) => r.requestId)).not.toContain("req-2");
+    expect(records.map((r) => r.requestId)).toEqual(expect.arrayContaining(["req-1", "req-3"]));
+    expect(records[0].callerName).toBe("网格员 王芳");
+  } finally {
+    await writer.close();
+  }
+}, 120_000);
+
+it("reports a log it cannot open with the writer's reason, and does not crash the caller", async () => {
+  const file = join(dir, "not-a-folder");
+  writeFileSync(file, "x");
+  await expect(openAuditWriter({ dataDir: join(file, "log") })).rejects.toThrow(/could not open the log/);
+}, 120_000);
