@@ -156,6 +156,16 @@ describe("access log store (PGlite)", () => {
     expect(new Set(stored.map((s) => s.prevHash)).size).toBe(50);
   });
 
+  it("continues the chain from the stored head after reopening", async () => {
+    await store.append(rec(1));
+    await store.append(rec(2));
+    await store.close();
+    store = await openAuditStore({ dataDir: join(dir, "gateway-audit") });
+    const third = await store.append(rec(3));
+    expect(third.seq).toBe(3);
+    expect(await store.verify()).toMatchObject({ ok: true, count: 3 });
+  });
+
   it("keeps appending after a refused record", async () => {
     await store.append(rec(1));
     await expect(store.append(rec(2, { callerName: "bad\u0000name" }))).rejects.toThrow(TypeError);

@@ -5,6 +5,7 @@
  * contiguous and the chain never forks. `verify()` recomputes the chain to detect altered or deleted records.
  */
 import { openMigrated } from "../../../subgraphs/kit/sql-runner";
+import type { SqlRunner } from "../../../subgraphs/kit/migrate";
 import { join } from "node:path";
 import { GENESIS_HASH, hashRecord } from "./hash";
 
@@ -65,27 +66,54 @@ export async function openAuditStore(opts: AuditStoreOptions): Promise<AuditStor
   const { kind, runner } = conn;
   const closeDriver = conn.close;
 
-  async function insertGroup(group: AccessRecord[]): Promise<StoredAccessRecord[]> {
+  /**
+   * The chain's head as last committed by this process. Only for PGlite: one process owns an embedded log
+   * (the writer), so after the first read the head is known and a group is a single INSERT (atomic on its
+   * own) instead of BEGIN, SELECT, INSERT, COMMIT. PostgreSQL may have other gateway processes appending,
+   * so there the head is read under the advisory lock in every transaction.
+   */
+  let head: { seq: number; hash: string } | undefined;
+
+  function rowsOf(group: AccessRecord[], from: { seq: number; hash: string }) {
     const stored: StoredAccessRecord[] = [];
+    const params: unknown[] = [];
+    const rows: string[] = [];
+    let { seq, hash: prevHash } = from;
+    for (const rec of group) {
+      seq++;
+      const hash = hashRecord(prevHash, { ...rec, seq });
+      const base = params.length;
+      params.push(seq, rec.requestId, rec.at, rec.callerId, rec.callerName, rec.organisation, rec.role, rec.purpose, rec.citizens, rec.fields, prevHash, hash);
+      rows.push(`(${Array.from({ length: 12 }, (_, i) => `$${base + i + 1}`).join(", ")})`);
+      stored.push({ ...rec, seq, prevHash, hash });
+      prevHash = hash;
+    }
+    return { stored, sql: `INSERT INTO access_log (${COLUMNS}) VALUES ${rows.join(", ")}`, params };
+  }
+
+  const readHead = async (q: SqlRunner["query"]) => {
+    const [last] = await q("SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1", []);
+    return last ? { seq: Number(last.seq), hash: String(last.hash) } : { seq: 0, hash: GENESIS_HASH };
+  };
+
+  async function insertGroup(group: AccessRecord[]): Promise<StoredAccessRecord[]> {
+    if (kind === "pglite") {
+      const from = head ?? (await readHead(runner.query));
+      const { stored, sql, params } = rowsOf(group, from);
+      head = undefined; // unknown until this INSERT is known to have committed (or not)
+      await runner.query(sql, params);
+      const last = stored[stored.length - 1];
+      head = { seq: last.seq, hash: last.hash };
+      return stored;
+    }
+    let out: StoredAccessRecord[] = [];
     await runner.transaction(async (tx) => {
-      if (kind === "postgres") await tx.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK_KEY]);
-      const [last] = await tx.query("SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1");
-      let seq = last ? Number(last.seq) : 0;
-      let prevHash = last ? String(last.hash) : GENESIS_HASH;
-      const params: unknown[] = [];
-      const rows: string[] = [];
-      for (const rec of group) {
-        seq++;
-        const hash = hashRecord(prevHash, { ...rec, seq });
-        const base = params.length;
-        params.push(seq, rec.requestId, rec.at, rec.callerId, rec.callerName, rec.organisation, rec.role, rec.purpose, rec.citizens, rec.fields, prevHash, hash);
-        rows.push(`(${Array.from({ length: 12 }, (_, i) => `$${base + i + 1}`).join(", ")})`);
-        stored.push({ ...rec, seq, prevHash, hash });
-        prevHash = hash;
-      }
-      await tx.query(`INSERT INTO access_log (${COLUMNS}) VALUES ${rows.join(", ")}`, params);
+      await tx.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK_KEY]);
+      const { stored, sql, params } = rowsOf(group, await readHead(tx.query));
+      await tx.query(sql, params);
+      out = stored;
     });
-    return stored;
+    return out;
   }
 
   // Group commit: appends that arrive while a transaction is running are written together in the next

@@ -7,7 +7,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import type { AuditStore, AuditStoreOptions } from "./store";
-import type { WriterReply, WriterRequest } from "./writer-protocol";
+import { batcher, type WriterAnswer, type WriterBatch, type WriterReply, type WriterRequest } from "./writer-protocol";
 
 const ENTRY = join(__dirname, `writer-process${__filename.endsWith(".ts") ? ".ts" : ".js"}`);
 const START_TIMEOUT_MS = 60_000;
@@ -39,6 +39,38 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
       clearTimeout(p.timer);
       p.reject(new Error(why));
     }
+  }
+
+  function settle(a: WriterAnswer): void {
+    const p = pending.get(a.id);
+    if (!p) return;
+    pending.delete(a.id);
+    clearTimeout(p.timer);
+    if (a.ok) p.resolve(a.value);
+    else p.reject(Object.assign(new Error(a.error.message), { name: a.error.name }));
+  }
+
+  /** Requests of one event-loop turn go to a writer as one message. */
+  const outboxes = new WeakMap<ChildProcess, (r: WriterRequest) => void>();
+  function outbox(c: ChildProcess): (r: WriterRequest) => void {
+    let o = outboxes.get(c);
+    if (!o) {
+      o = batcher<WriterRequest>((requests) => {
+        if (!c.connected) return failPending(c, "the access-log writer is gone");
+        c.send({ requests } satisfies WriterBatch, (err) => {
+          if (!err) return;
+          for (const r of requests) {
+            const p = pending.get(r.id);
+            if (!p) continue;
+            pending.delete(r.id);
+            clearTimeout(p.timer);
+            p.reject(err);
+          }
+        });
+      });
+      outboxes.set(c, o);
+    }
+    return o;
   }
 
   /** One writer at a time: concurrent callers share the start in progress. */
@@ -92,12 +124,7 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
           child = c;
           return resolve(c);
         }
-        const p = pending.get(m.id);
-        if (!p) return;
-        pending.delete(m.id);
-        clearTimeout(p.timer);
-        if (m.ok) p.resolve(m.value);
-        else p.reject(Object.assign(new Error(m.error.message), { name: m.error.name }));
+        m.answers.forEach(settle);
       });
       c.on("exit", (code, signal) => {
         clearTimeout(timer);
@@ -129,12 +156,7 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
         c.kill("SIGKILL");
       }, callTimeoutMs);
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject, child: c, timer });
-      c.send({ id, ...msg } as WriterRequest, (err) => {
-        if (err && pending.delete(id)) {
-          clearTimeout(timer);
-          reject(err);
-        }
-      });
+      outbox(c)({ id, ...msg } as WriterRequest);
     });
   }
 

@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { openAuditStore, type AuditStore, type AuditStoreOptions } from "./store";
-import type { WriterReply, WriterRequest } from "./writer-protocol";
+import { batcher, type WriterAnswer, type WriterBatch, type WriterReply, type WriterRequest } from "./writer-protocol";
 
 function send(msg: WriterReply): void {
   if (process.connected) process.send!(msg);
@@ -40,11 +40,12 @@ async function main(): Promise<void> {
   process.on("disconnect", () => void close());
   process.on("SIGTERM", () => void close());
   process.on("SIGINT", () => undefined); // the gateway decides when to stop (Ctrl-C reaches the whole group)
-  process.on("message", (m: WriterRequest) => {
+  const answer = batcher<WriterAnswer>((answers) => send({ answers }));
+  const handle = (m: WriterRequest) => {
     const reply = (p: Promise<unknown>) =>
       p.then(
-        (value) => send({ id: m.id, ok: true, value }),
-        (e: unknown) => send({ id: m.id, ok: false, error: { name: e instanceof Error ? e.name : "Error", message: e instanceof Error ? e.message : String(e) } }),
+        (value) => answer({ id: m.id, ok: true, value }),
+        (e: unknown) => answer({ id: m.id, ok: false, error: { name: e instanceof Error ? e.name : "Error", message: e instanceof Error ? e.message : String(e) } }),
       );
     switch (m.op) {
       case "append":
@@ -57,10 +58,12 @@ async function main(): Promise<void> {
         void reply(store.verify(m.arg));
         break;
       case "close":
-        void reply(Promise.resolve(null)).then(close);
+        // Answer, and exit once the answer has left (close() waits for the store).
+        void reply(Promise.resolve(null)).then(() => setImmediate(close));
         break;
     }
-  });
+  };
+  process.on("message", (m: WriterBatch) => m.requests.forEach(handle));
   send({ ready: true, kind: store.kind });
 }
 

@@ -7,10 +7,33 @@ export type WriterRequest =
   | { id: number; op: "verify"; arg?: string }
   | { id: number; op: "close"; arg?: undefined };
 
+export type WriterAnswer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string } };
+
 export type WriterReply =
   | { ready: true; kind: "pglite" | "postgres" }
   | { ready: false; error: string }
   /** A new log was created; this writer exits and the next one opens it. */
   | { ready: false; created: true }
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: { name: string; message: string } };
+  | { answers: WriterAnswer[] };
+
+/**
+ * Requests and answers travel in batches: everything queued in one turn of the event loop goes as one
+ * IPC message (under load, one message carries the records of several concurrent responses).
+ */
+export interface WriterBatch {
+  requests: WriterRequest[];
+}
+
+/** Collects items and hands them over together on the next turn of the event loop. */
+export function batcher<T>(flush: (items: T[]) => void): (item: T) => void {
+  let queue: T[] = [];
+  return (item) => {
+    queue.push(item);
+    if (queue.length > 1) return;
+    setImmediate(() => {
+      const items = queue;
+      queue = [];
+      flush(items);
+    });
+  };
+}

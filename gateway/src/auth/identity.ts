@@ -3,6 +3,7 @@
  * (production). Claims: sub, name, org, roles, scope (space-separated), area {grids, communities, buildings}.
  */
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload } from "jose";
+import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { apiError } from "../errors";
 
@@ -21,7 +22,12 @@ export interface IdentityOptions {
   issuer: string;
   audience: string;
   knownRoles: string[];
+  /** Verified tokens remembered (by the token itself, until it expires, at most VERIFIED_TTL_MS); 0 turns it off. */
+  cacheSize?: number;
 }
+
+/** A remembered verification is re-done after this long even if the token lives longer (JWKS keys rotate). */
+const VERIFIED_TTL_MS = 5 * 60_000;
 
 const ids = z.array(z.string()).default([]);
 const claims = z.object({
@@ -39,18 +45,32 @@ const unauthenticated = (code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPI
 export function createIdentity(opts: IdentityOptions) {
   const key = opts.jwksUrl ? createRemoteJWKSet(new URL(opts.jwksUrl)) : new TextEncoder().encode(opts.hs256Secret ?? "");
   if (!opts.jwksUrl && !opts.hs256Secret) throw new Error("identity: set a JWKS URL or an HS256 secret");
+  // Verifying a JWT costs more than the rest of a small request's governance; a caller sends the same token
+  // many times. Only successful verifications are kept, per token (per caller), bounded, never past `exp`.
+  const verified = opts.cacheSize === 0 ? undefined : new LRUCache<string, { caller: Caller; exp: number }>({ max: opts.cacheSize ?? 10_000 });
   return async function authenticate(authorization: string | undefined): Promise<Caller> {
     if (!authorization) throw unauthenticated("UNAUTHENTICATED", "Sign in: send `Authorization: Bearer <token>`.");
     const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!m) throw unauthenticated("INVALID_TOKEN", "The Authorization header must be `Bearer <token>`.");
+    const hit = verified?.get(m[1]);
+    if (hit && hit.exp > Date.now()) return hit.caller;
+    const caller = await verify(m[1]);
+    if (verified && caller.exp !== undefined) {
+      const ttl = Math.min(caller.exp * 1000 - Date.now(), VERIFIED_TTL_MS);
+      if (ttl > 0) verified.set(m[1], { caller: caller.caller, exp: caller.exp * 1000 }, { ttl });
+    }
+    return caller.caller;
+  };
+
+  async function verify(token: string): Promise<{ caller: Caller; exp: number | undefined }> {
     let payload: JWTPayload;
     try {
-      const verified = await jwtVerify(m[1], key as Parameters<typeof jwtVerify>[1], {
+      const result = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
         issuer: opts.issuer,
         audience: opts.audience,
         algorithms: opts.jwksUrl ? ["RS256", "ES256", "EdDSA", "PS256"] : ["HS256"],
       });
-      payload = verified.payload;
+      payload = result.payload;
     } catch (e) {
       if (e instanceof joseErrors.JWTExpired) throw unauthenticated("TOKEN_EXPIRED", "The token has expired; sign in again.");
       throw unauthenticated("INVALID_TOKEN", "The token is not valid.");
@@ -59,8 +79,15 @@ export function createIdentity(opts: IdentityOptions) {
     if (!c.success) throw unauthenticated("INVALID_TOKEN", "The token lacks required claims (sub, org, roles).");
     const role = c.data.roles.find((r) => opts.knownRoles.includes(r));
     if (!role) throw unauthenticated("INVALID_TOKEN", "The token carries no known role.");
-    return { sub: c.data.sub, name: c.data.name, org: c.data.org, role, scopes: c.data.scope.split(/\s+/).filter(Boolean), area: c.data.area };
-  };
+    const { grids, communities, buildings } = c.data.area;
+    // Shared by every request carrying this token while it is remembered: frozen, so no request can alter it.
+    const caller: Caller = Object.freeze({
+      sub: c.data.sub, name: c.data.name, org: c.data.org, role,
+      scopes: Object.freeze(c.data.scope.split(/\s+/).filter(Boolean)) as string[],
+      area: Object.freeze({ grids: Object.freeze(grids) as string[], communities: Object.freeze(communities) as string[], buildings: Object.freeze(buildings) as string[] }),
+    });
+    return { caller, exp: payload.exp };
+  }
 }
 
 export type Authenticate = ReturnType<typeof createIdentity>;

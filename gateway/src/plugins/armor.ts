@@ -199,9 +199,47 @@ export function costErrors(schema: GraphQLSchema, document: DocumentNode, operat
   return validate(schema, withEffectivePageSizes(schema, document, operation, variables), [costRule(maxCost)]);
 }
 
+/** The variables an operation passes as page sizes (`first`/`last`), fragments included. */
+function pageVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(node) {
+      if (PAGE_ARGS.has(node.name.value) && node.value.kind === Kind.VARIABLE) names.add(node.value.name.value);
+    },
+  });
+  return [...names];
+}
+
+/**
+ * costErrors, remembered per parsed document (Apollo Server reuses the parsed document of a repeated
+ * operation) and per page sizes. The cost depends on nothing else of the request, so the key holds only
+ * page sizes — never other variables, which may be personal (a citizen id). Bounded per document.
+ */
+export function costCache(maxCost: number, perDocument = 64) {
+  const byDocument = new WeakMap<DocumentNode, { schema: GraphQLSchema; vars: string[]; results: Set<string> }>();
+  return (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): readonly GraphQLError[] => {
+    let entry = byDocument.get(document);
+    if (!entry || entry.schema !== schema) {
+      entry = { schema, vars: pageVariables(document), results: new Set() };
+      byDocument.set(document, entry);
+    }
+    // An absent variable takes its default, an explicit null the field's default: keep them apart.
+    const key = `${operation.name?.value ?? ""}|${entry.vars.map((v) => (variables && Object.hasOwn(variables, v) ? JSON.stringify(variables[v]) : "-")).join(",")}`;
+    if (entry.results.has(key)) return [];
+    const errors = costErrors(schema, document, operation, variables, maxCost);
+    // Only operations within the limit are remembered (rejections are rare, and errors are per request).
+    if (errors.length === 0) {
+      if (entry.results.size >= perDocument) entry.results.clear();
+      entry.results.add(key);
+    }
+    return errors;
+  };
+}
+
 const TOKEN_LIMIT_MESSAGE = /Document contains more th(?:an|at) \d+ tokens/; // graphql-js 16 says "more that"
 
 function armorPlugin(opts: ArmorOptions): ApolloServerPlugin {
+  const cost = costCache(opts.maxCost);
   return {
     async requestDidStart() {
       return {
@@ -209,7 +247,7 @@ function armorPlugin(opts: ArmorOptions): ApolloServerPlugin {
         // In-process operations (executeOperation, e.g. the insights checks) have no `http` and are trusted.
         async didResolveOperation(ctx: GraphQLRequestContextDidResolveOperation<BaseContext>) {
           if (!ctx.request.http || !ctx.operation) return;
-          const [error] = costErrors(ctx.schema, ctx.document, ctx.operation, ctx.request.variables, opts.maxCost);
+          const [error] = cost(ctx.schema, ctx.document, ctx.operation, ctx.request.variables);
           if (error) throw error;
         },
         // Apollo re-wraps validation errors as GRAPHQL_VALIDATION_FAILED and parser errors as
