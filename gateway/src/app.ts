@@ -55,7 +55,7 @@ export async function buildGateway(config: GatewayConfig, options: BuildOptions 
   // Apollo Gateway refuses supergraphs whose SECURITY features (@requiresScopes, @policy) it cannot enforce.
   // Ours enforces them (governance/), so the gateway gets the supergraph without that purpose marker.
   const gatewaySdl = supergraphSdl.replace(/(@link\(url: "[^"]+"), for: SECURITY\)/g, "$1)");
-  const services = createServiceBuilder(config, insights, policy, () => audit);
+  const services = createServiceBuilder(config, insights, policy, () => audit, app.log);
   const gateway = new ApolloGateway({ supergraphSdl: gatewaySdl, buildService: services.build });
   const server = new ApolloServer<GatewayContext>({
     gateway: config.governance ? governGateway(gateway, { rules: readRules(supergraphSdl), policy, mode: config.authzMode, audit }) : gateway,

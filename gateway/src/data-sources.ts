@@ -15,6 +15,7 @@ import type { GovernedContext } from "./governance/governed-gateway";
 import type { Policy } from "./governance/policy";
 import type { AuditStore } from "./audit/store";
 import type { GatewayConfig } from "./config";
+import type { FastifyBaseLogger } from "fastify";
 
 /** With governance off (benchmarks), the gateway acts for a district-wide system caller. */
 const UNGOVERNED: ForwardedCaller = { sub: "gateway", role: "system", org: "gateway", rowScope: "district", area: { grids: [], communities: [], buildings: [] }, purpose: null };
@@ -34,6 +35,7 @@ class DepartmentDataSource implements GraphQLDataSource<Ctx> {
     private readonly client: SubgraphClient,
     private readonly secret: string,
     private readonly policy: Policy,
+    private readonly log: FastifyBaseLogger,
   ) {}
 
   async process({ request, context }: GraphQLDataSourceProcessOptions<Ctx>): Promise<GatewayGraphQLResponse> {
@@ -42,8 +44,10 @@ class DepartmentDataSource implements GraphQLDataSource<Ctx> {
     let answer;
     try {
       answer = await this.client.post(body, request.query, caller ? JSON.stringify(caller) : "", (b) => (caller ? signRequest(this.secret, caller, b) : {}));
-    } catch {
-      // Refused connection, reset, timeout: the department is not answering. (Details stay in the gateway.)
+    } catch (e) {
+      // Refused connection, reset, timeout: the department is not answering. (Details stay in the gateway's log.)
+      const err = e as { code?: string; name?: string; message?: string };
+      this.log.warn({ subgraph: this.name, code: err.code, error: err.name, reason: err.message }, "department not answering");
       throw apiError("SUBGRAPH_UNAVAILABLE", `The ${this.name} system is not answering.`, { serviceName: this.name });
     }
     if (answer.status < 200 || answer.status >= 300) {
@@ -68,14 +72,14 @@ class DepartmentDataSource implements GraphQLDataSource<Ctx> {
 }
 
 /** Builds each subgraph's data source; `close()` releases the departments' connection pools. */
-export function createServiceBuilder(config: GatewayConfig, insights: InsightsContext, policy: Policy, audit: () => AuditStore) {
+export function createServiceBuilder(config: GatewayConfig, insights: InsightsContext, policy: Policy, audit: () => AuditStore, log: FastifyBaseLogger) {
   const clients: SubgraphClient[] = [];
   const build = ({ name, url }: { name: string; url?: string }): GraphQLDataSource => {
     if (name === INSIGHTS_SUBGRAPH) return createInsightsDataSource(insights);
     if (name === AUDIT_SUBGRAPH) return createAuditDataSource(audit, policy);
     const client = new SubgraphClient(config.subgraphUrls[name] ?? url ?? "", { timeoutMs: config.subgraphTimeoutMs, coalesce: config.coalesceSubgraphRequests });
     clients.push(client);
-    return new DepartmentDataSource(name, client, config.signingSecret, policy);
+    return new DepartmentDataSource(name, client, config.signingSecret, policy, log);
   };
   return { build, close: () => Promise.all(clients.map((c) => c.close())).then(() => undefined) };
 }
