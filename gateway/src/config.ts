@@ -26,6 +26,8 @@ const schema = z.object({
   BODY_LIMIT: z.coerce.number().int().min(1024).default(256 * 1024),
   /** Per-subgraph request timeout, milliseconds. */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Keep-alive connections per department (requests beyond them wait for a free one). */
+  SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(32),
   /** Share one answer between identical in-flight subgraph queries of the same caller (on/off). */
   SUBGRAPH_COALESCE: z.enum(["on", "off"]).default("on"),
   /** Folder of the embedded default's data (PGlite folders, development secrets). */
@@ -70,6 +72,7 @@ export type GatewayConfig = {
   introspection: boolean;
   bodyLimit: number;
   subgraphTimeoutMs: number;
+  subgraphConnections: number;
   coalesceSubgraphRequests: boolean;
   /** Routing URL overrides by subgraph name, from <NAME>_URL (e.g. ELDERLY_CARE_URL). */
   subgraphUrls: Record<string, string>;
@@ -99,6 +102,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     introspection: e.INTROSPECTION,
     bodyLimit: e.BODY_LIMIT,
     subgraphTimeoutMs: e.SUBGRAPH_TIMEOUT_MS,
+    subgraphConnections: e.SUBGRAPH_CONNECTIONS,
     coalesceSubgraphRequests: e.SUBGRAPH_COALESCE === "on",
     subgraphUrls,
     dataDir: resolve(e.DATA_DIR),

@@ -77,7 +77,7 @@ export function createServiceBuilder(config: GatewayConfig, insights: InsightsCo
   const build = ({ name, url }: { name: string; url?: string }): GraphQLDataSource => {
     if (name === INSIGHTS_SUBGRAPH) return createInsightsDataSource(insights);
     if (name === AUDIT_SUBGRAPH) return createAuditDataSource(audit, policy);
-    const client = new SubgraphClient(config.subgraphUrls[name] ?? url ?? "", { timeoutMs: config.subgraphTimeoutMs, coalesce: config.coalesceSubgraphRequests });
+    const client = new SubgraphClient(config.subgraphUrls[name] ?? url ?? "", { timeoutMs: config.subgraphTimeoutMs, connections: config.subgraphConnections, coalesce: config.coalesceSubgraphRequests });
     clients.push(client);
     return new DepartmentDataSource(name, client, config.signingSecret, policy, log);
   };

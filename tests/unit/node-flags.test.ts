@@ -1,12 +1,17 @@
 import { gatewayNodeFlags } from "../../gateway/src/node-flags";
 
 describe("gateway node flags", () => {
-  it("limits the old space to 256 MB by default", () => {
-    expect(gatewayNodeFlags({})).toEqual(["--max-old-space-size=256"]);
+  it("limits the old space to 256 MB and sizes the young generation's semi-spaces at 32 MB by default", () => {
+    expect(gatewayNodeFlags({})).toEqual(["--max-old-space-size=256", "--max-semi-space-size=32"]);
+  });
+  it("takes GATEWAY_SEMI_SPACE_MB, and 0 for V8's default", () => {
+    expect(gatewayNodeFlags({ GATEWAY_SEMI_SPACE_MB: "16" })).toEqual(["--max-old-space-size=256", "--max-semi-space-size=16"]);
+    expect(gatewayNodeFlags({ GATEWAY_SEMI_SPACE_MB: "0", GATEWAY_HEAP_MB: "0" })).toEqual([]);
+    expect(() => gatewayNodeFlags({ GATEWAY_SEMI_SPACE_MB: "big" })).toThrow();
   });
   it("takes GATEWAY_HEAP_MB, and 0 for V8's default", () => {
-    expect(gatewayNodeFlags({ GATEWAY_HEAP_MB: "512" })).toEqual(["--max-old-space-size=512"]);
-    expect(gatewayNodeFlags({ GATEWAY_HEAP_MB: "0" })).toEqual([]);
+    expect(gatewayNodeFlags({ GATEWAY_HEAP_MB: "512", GATEWAY_SEMI_SPACE_MB: "0" })).toEqual(["--max-old-space-size=512"]);
+    expect(gatewayNodeFlags({ GATEWAY_HEAP_MB: "0", GATEWAY_SEMI_SPACE_MB: "0" })).toEqual([]);
   });
   it("refuses a value that is not a whole number of megabytes", () => {
     expect(() => gatewayNodeFlags({ GATEWAY_HEAP_MB: "lots" })).toThrow();

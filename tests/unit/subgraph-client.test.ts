@@ -105,6 +105,20 @@ describe("subgraph client: coalescing identical in-flight queries", () => {
     }
   });
 
+  it("opens at most `connections` sockets to a department; the other requests wait for one", async () => {
+    const two = new SubgraphClient(url, { timeoutMs: 5000, connections: 2 });
+    try {
+      const all = Promise.all([1, 2, 3, 4, 5].map((i) => two.post(JSON.stringify({ query, variables: { i } }), query, "A", headers("A"))));
+      await settle();
+      expect(dept.seen).toHaveLength(2);
+      dept.release();
+      await all;
+      expect(dept.seen).toHaveLength(5);
+    } finally {
+      await two.close();
+    }
+  });
+
   it("rejects (and forgets the key) when the department cannot be reached", async () => {
     const dead = new SubgraphClient("http://127.0.0.1:1/graphql", { timeoutMs: 2000 });
     try {

@@ -21,7 +21,7 @@ export interface SubgraphClientOptions {
   timeoutMs: number;
   /** Largest answer accepted, bytes (a larger one fails like an unreachable department). */
   maxResponseBytes?: number;
-  /** Sockets per department (keep-alive). */
+  /** Sockets per department (keep-alive); default 32. */
   connections?: number;
   coalesce?: boolean;
 }
@@ -39,7 +39,7 @@ export class SubgraphClient {
     const u = new URL(url);
     this.path = `${u.pathname}${u.search}`;
     this.pool = new Pool(u.origin, {
-      connections: opts.connections ?? 64,
+      connections: opts.connections ?? 32,
       keepAliveTimeout: 30_000,
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,
