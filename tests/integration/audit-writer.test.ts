@@ -40,6 +40,23 @@ it("creates a new log, and replaces a writer that stops answering: the stuck cal
   }
 }, 120_000);
 
+it("lets a slow read fail on its own: the writer is not replaced, and appends go on once it answers", async () => {
+  const writer: AuditWriter = await openAuditWriter({ dataDir: join(dir, "log") }, { callTimeoutMs: 1000 });
+  try {
+    await writer.append(rec(1));
+    const pid = writer.pid!;
+    process.kill(pid, "SIGSTOP");
+    await expect(writer.query({ first: 10 })).rejects.toThrow(/did not answer within 5000 ms/);
+    expect(writer.pid).toBe(pid);
+    process.kill(pid, "SIGCONT");
+    await writer.append(rec(2));
+    expect(writer.pid).toBe(pid);
+    expect(await writer.verify()).toMatchObject({ ok: true, count: 2 });
+  } finally {
+    await writer.close();
+  }
+}, 120_000);
+
 it("reports a log it cannot open with the writer's reason, and does not crash the caller", async () => {
   const file = join(dir, "not-a-folder");
   writeFileSync(file, "x");

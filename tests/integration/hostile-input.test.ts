@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { buildSchema, parse, separateOperations, validate, Kind, type OperationDefinitionNode } from "graphql";
 import { startSystem, post, type System, type GqlResponse } from "../helpers/system";
 import { operation } from "../helpers/operations";
-import { ARMOR_DEFAULTS, costErrors, createArmor } from "../../gateway/src/plugins/armor";
+import { ARMOR_DEFAULTS, costCache, costErrors, createArmor } from "../../gateway/src/plugins/armor";
 import { ARMOR_ERROR_CODES } from "../../gateway/src/plugins/armor.errors";
 
 const ROOT = join(__dirname, "../..");
@@ -141,6 +141,29 @@ describe("shipped operations", () => {
       const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
       expect([name, costErrors(schema, doc, op, { first: 1000 }, ARMOR_DEFAULTS.maxCost / 2).map((e) => e.message)]).toEqual([name, []]);
     }
+  });
+});
+
+describe("remembered cost verdicts", () => {
+  const schema = buildSchema(readFileSync(join(ROOT, "schema/supergraph.graphql"), "utf8"));
+  const doc = parse(`query Q($n: Int) { priorityElders(first: $n) { edges { node { citizen { visits(first: $n) { visitedAt } } } } } }`);
+  const op = doc.definitions[0] as OperationDefinitionNode;
+
+  it("keys them by the page size a variable yields, so arbitrary values cannot grow the cache", () => {
+    const cost = costCache(ARMOR_DEFAULTS.maxCost);
+    for (let i = 0; i < 200; i++) expect(cost(schema, doc, op, { n: `长字符串-${i}-${"x".repeat(1000)}` })).toEqual([]);
+    expect(cost(schema, doc, op, { n: 5 })).toEqual([]);
+    expect(cost(schema, doc, op, { n: 5.7 })).toEqual([]);
+    expect(cost(schema, doc, op, {})).toEqual([]);
+    expect(cost.remembered(doc)).toBe(3); // a non-number (the field's default), 5, absent (the variable's default)
+  });
+
+  it("never remembers a rejection, and never lets a large page through after a small one", () => {
+    const cost = costCache(ARMOR_DEFAULTS.maxCost);
+    expect(cost(schema, doc, op, { n: 10 })).toEqual([]);
+    expect(cost(schema, doc, op, { n: 1000 }).map((e) => e.extensions.code)).toEqual(["QUERY_TOO_COMPLEX"]);
+    expect(cost(schema, doc, op, { n: 1000 }).map((e) => e.extensions.code)).toEqual(["QUERY_TOO_COMPLEX"]);
+    expect(cost.remembered(doc)).toBe(1);
   });
 });
 

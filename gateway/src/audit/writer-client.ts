@@ -13,6 +13,8 @@ const ENTRY = join(__dirname, `writer-process${__filename.endsWith(".ts") ? ".ts
 const START_TIMEOUT_MS = 60_000;
 /** Longest wait for one answer of the writer (an append is one small transaction; verify reads the chain). */
 const CALL_TIMEOUT_MS = 120_000;
+/** Reads get this many times the call deadline. */
+const READ_DEADLINE_FACTOR = 5;
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; child: ChildProcess; timer: NodeJS.Timeout };
 type Payload<R> = R extends { op: infer O; arg?: infer A } ? { op: O; arg?: A } : never;
@@ -30,6 +32,24 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
   let closed = false;
   const callTimeoutMs = limits.callTimeoutMs ?? CALL_TIMEOUT_MS;
   const pending = new Map<number, Pending>();
+  /** Set while a stopped writer may still be running: no new writer opens the log folder before it is gone. */
+  let replacing: Promise<void> | undefined;
+
+  /** Stops a writer that failed, and holds the next start until it has exited. */
+  function stopWriter(c: ChildProcess, why: string): void {
+    if (child === c) child = undefined;
+    failPending(c, why);
+    if (c.exitCode === null && c.signalCode === null) {
+      const gone: Promise<void> = new Promise<void>((r) => {
+        c.once("exit", () => r());
+        setTimeout(r, 30_000).unref(); // a process that cannot even be killed is not waited for forever
+      }).then(() => {
+        if (replacing === gone) replacing = undefined;
+      });
+      replacing = gone;
+      c.kill("SIGKILL");
+    }
+  }
 
   /** Rejects the calls sent to one writer (others, to a newer writer, are left alone). */
   function failPending(c: ChildProcess, why: string): void {
@@ -76,7 +96,7 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
   /** One writer at a time: concurrent callers share the start in progress. */
   function start(): Promise<ChildProcess> {
     if (starting) return starting;
-    const p: Promise<ChildProcess> = spawnWriter().finally(() => {
+    const p: Promise<ChildProcess> = (replacing ?? Promise.resolve()).then(spawnWriter).finally(() => {
       if (starting === p) starting = undefined;
     });
     starting = p;
@@ -106,9 +126,7 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
       // 'exit'; unhandled, that would crash the gateway.
       c.on("error", (e) => {
         fail(new Error(`the access-log writer could not be started: ${e.message}`));
-        if (child === c) child = undefined;
-        failPending(c, "the access-log writer failed");
-        c.kill("SIGKILL");
+        stopWriter(c, "the access-log writer failed");
       });
       c.on("message", (m: WriterReply) => {
         if ("ready" in m) {
@@ -147,14 +165,15 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       // A writer that is alive but stuck must not hold requests (and their memory) forever: the call fails
-      // (AUDIT_UNAVAILABLE, no personal data returned) and the stuck writer is replaced on the next call.
+      // (AUDIT_UNAVAILABLE, no personal data returned) and a writer stuck on an append is replaced on the
+      // next call. Reads (an auditor's search, a verification of a long chain) may be slow: they get a
+      // longer deadline and only fail themselves.
+      const read = msg.op === "query" || msg.op === "verify";
       const timer = setTimeout(() => {
         if (!pending.delete(id)) return;
-        reject(new Error(`the access-log writer did not answer within ${callTimeoutMs} ms`));
-        if (child === c) child = undefined;
-        failPending(c, "the access-log writer was stopped: it did not answer");
-        c.kill("SIGKILL");
-      }, callTimeoutMs);
+        reject(new Error(`the access-log writer did not answer within ${read ? callTimeoutMs * READ_DEADLINE_FACTOR : callTimeoutMs} ms`));
+        if (!read) stopWriter(c, "the access-log writer was stopped: it did not answer");
+      }, read ? callTimeoutMs * READ_DEADLINE_FACTOR : callTimeoutMs);
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject, child: c, timer });
       outbox(c)({ id, ...msg } as WriterRequest);
     });
@@ -173,7 +192,8 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
     verify: (expectHeadHash) => call({ op: "verify", arg: expectHeadHash }),
     async close() {
       if (closed) return;
-      const c = child;
+      // A writer being started right now is closed too, once it is up.
+      const c = child ?? (starting ? await starting.catch(() => undefined) : undefined);
       if (c) {
         const exited = new Promise<void>((r) => c.once("exit", () => r()));
         await call({ op: "close" }).catch(() => undefined);

@@ -3,6 +3,7 @@
  * (production). Claims: sub, name, org, roles, scope (space-separated), area {grids, communities, buildings}.
  */
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload } from "jose";
+import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { apiError } from "../errors";
@@ -52,12 +53,14 @@ export function createIdentity(opts: IdentityOptions) {
     if (!authorization) throw unauthenticated("UNAUTHENTICATED", "Sign in: send `Authorization: Bearer <token>`.");
     const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!m) throw unauthenticated("INVALID_TOKEN", "The Authorization header must be `Bearer <token>`.");
-    const hit = verified?.get(m[1]);
+    // Keyed by the token's hash: fixed-size keys, and no bearer tokens kept in memory.
+    const key = verified ? createHash("sha256").update(m[1]).digest("base64") : "";
+    const hit = verified?.get(key);
     if (hit && hit.exp > Date.now()) return hit.caller;
     const caller = await verify(m[1]);
     if (verified && caller.exp !== undefined) {
       const ttl = Math.min(caller.exp * 1000 - Date.now(), VERIFIED_TTL_MS);
-      if (ttl > 0) verified.set(m[1], { caller: caller.caller, exp: caller.exp * 1000 }, { ttl });
+      if (ttl > 0) verified.set(key, { caller: caller.caller, exp: caller.exp * 1000 }, { ttl });
     }
     return caller.caller;
   };

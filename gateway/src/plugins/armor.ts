@@ -217,14 +217,16 @@ function pageVariables(document: DocumentNode): string[] {
  */
 export function costCache(maxCost: number, perDocument = 64) {
   const byDocument = new WeakMap<DocumentNode, { schema: GraphQLSchema; vars: string[]; results: Set<string> }>();
-  return (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): readonly GraphQLError[] => {
+  const check = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): readonly GraphQLError[] => {
     let entry = byDocument.get(document);
     if (!entry || entry.schema !== schema) {
       entry = { schema, vars: pageVariables(document), results: new Set() };
       byDocument.set(document, entry);
     }
-    // An absent variable takes its default, an explicit null the field's default: keep them apart.
-    const key = `${operation.name?.value ?? ""}|${entry.vars.map((v) => (variables && Object.hasOwn(variables, v) ? JSON.stringify(variables[v]) : "-")).join(",")}`;
+    // An absent variable takes its default, an explicit null (or a non-number) the field's default: keep them apart.
+    // The key is the page size each variable yields (what the cost depends on), never the raw value: a
+    // client must not be able to grow the cache with large or arbitrary variable values.
+    const key = `${operation.name?.value ?? ""}|${entry.vars.map((v) => (variables && Object.hasOwn(variables, v) ? (pageSize(variables[v]) ?? "n") : "-")).join(",")}`;
     if (entry.results.has(key)) return [];
     const errors = costErrors(schema, document, operation, variables, maxCost);
     // Only operations within the limit are remembered (rejections are rare, and errors are per request).
@@ -234,6 +236,9 @@ export function costCache(maxCost: number, perDocument = 64) {
     }
     return errors;
   };
+  /** How many verdicts are remembered for a document (for tests). */
+  const remembered = (document: DocumentNode) => byDocument.get(document)?.results.size ?? 0;
+  return Object.assign(check, { remembered });
 }
 
 const TOKEN_LIMIT_MESSAGE = /Document contains more th(?:an|at) \d+ tokens/; // graphql-js 16 says "more that"

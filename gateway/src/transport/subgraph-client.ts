@@ -66,6 +66,17 @@ export class SubgraphClient {
   }
 
   private async send(body: string, headers: Record<string, string>): Promise<SubgraphAnswer> {
+    // The deadline covers the whole exchange, waiting for a free connection included.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new Error(`no answer within ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
+    try {
+      return await this.exchange(body, headers, deadline.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async exchange(body: string, headers: Record<string, string>, signal: AbortSignal): Promise<SubgraphAnswer> {
     const res = await this.pool.request({
       method: "POST",
       path: this.path,
@@ -73,7 +84,7 @@ export class SubgraphClient {
       headers: { "content-type": "application/json", accept: "application/json", ...headers },
       // headersTimeout/bodyTimeout bound each wait; this bounds the whole answer (a department that
       // trickles its body would otherwise hold every request coalesced onto it).
-      signal: AbortSignal.timeout(this.opts.timeoutMs),
+      signal,
     });
     const contentType = String(res.headers["content-type"] ?? "");
     return { status: res.statusCode, contentType, text: await res.body.text() };
