@@ -1,8 +1,8 @@
 import { gatewayNodeFlags } from "../../gateway/src/node-flags";
 
 describe("gateway node flags", () => {
-  it("limits the old space to 256 MB and sizes the young generation's semi-spaces at 32 MB by default", () => {
-    expect(gatewayNodeFlags({})).toEqual(["--max-old-space-size=256", "--max-semi-space-size=32"]);
+  it("limits the old space to 256 MB and leaves the young generation to V8 by default", () => {
+    expect(gatewayNodeFlags({})).toEqual(["--max-old-space-size=256"]);
   });
   it("takes GATEWAY_SEMI_SPACE_MB, and 0 for V8's default", () => {
     expect(gatewayNodeFlags({ GATEWAY_SEMI_SPACE_MB: "16" })).toEqual(["--max-old-space-size=256", "--max-semi-space-size=16"]);
