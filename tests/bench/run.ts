@@ -37,9 +37,9 @@ const int = (name: string, min: number) => (v: string) => {
 
 const program = new Command("bench")
   .description("Gateway throughput: ours vs stock Apollo Gateway vs Hive Gateway, on the same subgraphs")
-  .option("--quick", "small and short: 5,000 citizens, 20 connections, 1 s warm-up + 3 s per run (under 2 minutes)")
+  .option("--quick", "small and short: 5,000 citizens, 20 connections, 1 s warm-up + 2 s per run (under 2 minutes, seeding included)")
   .option("--citizens <n>", "citizens in the data set (default 20,000; quick 5,000)", int("citizens", 100))
-  .option("--duration <s>", "measured seconds per gateway × workload (default 15; quick 3)", int("duration", 1))
+  .option("--duration <s>", "measured seconds per gateway × workload (default 15; quick 2)", int("duration", 1))
   .option("--warmup <s>", "warm-up seconds before each measured run (default 3; quick 1)", int("warmup", 0))
   .option("--connections <n>", "concurrent connections (default 50; quick 20)", int("connections", 1))
   .addOption(new Option("--only <gateways...>", "only these gateways").choices([...GATEWAY_NAMES]))
@@ -96,7 +96,7 @@ async function main(): Promise<number> {
   }
   const quick = !!o.quick;
   const citizens = o.citizens ?? (quick ? 5000 : 20_000);
-  const durationS = o.duration ?? (quick ? 3 : 15);
+  const durationS = o.duration ?? (quick ? 2 : 15);
   const warmupS = o.warmup ?? (quick ? 1 : 3);
   const connections = o.connections ?? (quick ? 20 : 50);
   const gatewayNames = o.only?.length ? GATEWAY_NAMES.filter((g) => o.only!.includes(g)) : [...GATEWAY_NAMES];
@@ -206,7 +206,7 @@ async function main(): Promise<number> {
     }
     if (running.length) {
       // The subgraphs' JIT and database caches are cold at first: warm them (not measured).
-      const warmS = Math.max(3, warmupS * 2);
+      const warmS = quick ? 2 : Math.max(3, warmupS * 2);
       log(`\nwarming the subgraphs: every workload for ${warmS} s through ${running[0].name} (not measured)`);
       for (const w of workloads) await runLoad({ url: running[0].url, bodies: bodiesOf(w), headers: running[0].headers, connections, durationS: warmS });
     }
