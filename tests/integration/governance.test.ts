@@ -264,6 +264,20 @@ describe("auditor and citizen", () => {
     expect((await sys.audit.query({ first: 1 })).total).toBe(before);
   });
 
+  it("shows an auditor (purpose audit) citizens' personal fields masked and sensitive ones not at all, anywhere in the district", async () => {
+    const res = await sys.gql(`query($id: ID!) { citizen(id: $id) { id name phone age idNumber } }`, { id: outside.citizenId }, await sys.as({ role: "auditor" }, "audit"));
+    const c = res.body.data!.citizen;
+    expect(c.id).toBe(outside.citizenId);
+    expect(c.name).toBe(`${[...outside.name][0]}${"*".repeat([...outside.name].length - 1)}`);
+    expect(c.name).not.toBe(outside.name);
+    expect(c.phone).toBe(`${outside.phone.slice(0, 3)}${"*".repeat(outside.phone.length - 7)}${outside.phone.slice(-4)}`);
+    expect(c.age).toBeNull(); // personal with no mask kind: withheld
+    expect(c.idNumber).toBeNull();
+    expect(res.body.errors.map((e: any) => [e.extensions.code, e.path.join(".")])).toEqual([["UNAUTHORIZED_FIELD_OR_TYPE", "citizen.idNumber"]]);
+    expect(JSON.stringify(res.body)).not.toContain(outside.idNumber);
+    expect(JSON.stringify(res.body)).not.toContain(outside.phone);
+  });
+
   it("does not record responses without personal data", async () => {
     const before = (await sys.audit.query({ first: 1 })).total;
     await sys.gql(`{ communities { name } }`, {}, await sys.as({ role: "data-steward" }));
