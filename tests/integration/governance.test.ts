@@ -236,6 +236,18 @@ describe("auditor and citizen", () => {
     expect(r2.fields).toEqual(expect.arrayContaining(["Citizen.residences"]));
   });
 
+  it("records who is listed as an elder, even when only the elders' ids are selected", async () => {
+    const requestId = `req-elder-ids-${Date.now()}`;
+    const headers = { ...(await sys.as({ role: "grid-worker", grids: ["G-0101"] }, "welfare-check")), "x-request-id": requestId };
+    const res = await sys.gql(`{ priorityElders(first: 4) { edges { node { citizen { id } } } } }`, {}, headers);
+    expect(res.body.errors).toBeUndefined();
+    const ids = res.body.data!.priorityElders.edges.map((e: any) => e.node.citizen.id);
+    expect(ids).toHaveLength(4);
+    const [rec] = (await sys.audit.query({ first: 1000 })).records.filter((r) => r.requestId === requestId);
+    expect(rec.fields).toEqual(["ElderProfile.citizen"]);
+    expect(rec.citizens).toEqual([...ids].sort());
+  });
+
   it("records whose personal data a list returns, even when nothing personal of them is selected (a flat's residents)", async () => {
     const residence = await pm.residence.findFirst({ where: { movedOut: null, unit: { buildingId } } });
     const expected = (await pm.residence.findMany({ where: { unitId: residence.unitId, movedOut: null } })).map((r: any) => r.citizenId).sort();
@@ -273,7 +285,7 @@ describe("auditor and citizen", () => {
     expect(c.phone).toBe(`${outside.phone.slice(0, 3)}${"*".repeat(outside.phone.length - 7)}${outside.phone.slice(-4)}`);
     expect(c.age).toBeNull(); // personal with no mask kind: withheld
     expect(c.idNumber).toBeNull();
-    expect(res.body.errors.map((e: any) => [e.extensions.code, e.path.join(".")])).toEqual([["UNAUTHORIZED_FIELD_OR_TYPE", "citizen.idNumber"]]);
+    expect((res.body.errors ?? []).map((e: any) => [e.extensions.code, e.path.join(".")])).toEqual([["UNAUTHORIZED_FIELD_OR_TYPE", "citizen.idNumber"]]);
     expect(JSON.stringify(res.body)).not.toContain(outside.idNumber);
     expect(JSON.stringify(res.body)).not.toContain(outside.phone);
   });
