@@ -51,21 +51,23 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
     }
   }
 
+  /** Removes a call from the pending ones (and its deadline); undefined if it was already settled. */
+  function take(id: number): Pending | undefined {
+    const p = pending.get(id);
+    if (!p) return undefined;
+    pending.delete(id);
+    clearTimeout(p.timer);
+    return p;
+  }
+
   /** Rejects the calls sent to one writer (others, to a newer writer, are left alone). */
   function failPending(c: ChildProcess, why: string): void {
-    for (const [id, p] of pending) {
-      if (p.child !== c) continue;
-      pending.delete(id);
-      clearTimeout(p.timer);
-      p.reject(new Error(why));
-    }
+    for (const [id, p] of pending) if (p.child === c) take(id)?.reject(new Error(why));
   }
 
   function settle(a: WriterAnswer): void {
-    const p = pending.get(a.id);
+    const p = take(a.id);
     if (!p) return;
-    pending.delete(a.id);
-    clearTimeout(p.timer);
     if (a.ok) p.resolve(a.value);
     else p.reject(Object.assign(new Error(a.error.message), { name: a.error.name }));
   }
@@ -78,14 +80,7 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
       o = batcher<WriterRequest>((requests) => {
         if (!c.connected) return failPending(c, "the access-log writer is gone");
         c.send({ requests } satisfies WriterBatch, (err) => {
-          if (!err) return;
-          for (const r of requests) {
-            const p = pending.get(r.id);
-            if (!p) continue;
-            pending.delete(r.id);
-            clearTimeout(p.timer);
-            p.reject(err);
-          }
+          if (err) for (const r of requests) take(r.id)?.reject(err);
         });
       });
       outboxes.set(c, o);
@@ -169,11 +164,12 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
       // next call. Reads (an auditor's search, a verification of a long chain) may be slow: they get a
       // longer deadline and only fail themselves.
       const read = msg.op === "query" || msg.op === "verify";
+      const deadlineMs = read ? callTimeoutMs * READ_DEADLINE_FACTOR : callTimeoutMs;
       const timer = setTimeout(() => {
-        if (!pending.delete(id)) return;
-        reject(new Error(`the access-log writer did not answer within ${read ? callTimeoutMs * READ_DEADLINE_FACTOR : callTimeoutMs} ms`));
+        if (!take(id)) return;
+        reject(new Error(`the access-log writer did not answer within ${deadlineMs} ms`));
         if (!read) stopWriter(c, "the access-log writer was stopped: it did not answer");
-      }, read ? callTimeoutMs * READ_DEADLINE_FACTOR : callTimeoutMs);
+      }, deadlineMs);
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject, child: c, timer });
       outbox(c)({ id, ...msg } as WriterRequest);
     });

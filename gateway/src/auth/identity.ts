@@ -23,7 +23,7 @@ export interface IdentityOptions {
   issuer: string;
   audience: string;
   knownRoles: string[];
-  /** Verified tokens remembered (by the token itself, until it expires, at most VERIFIED_TTL_MS); 0 turns it off. */
+  /** Verified tokens remembered (by the token's hash, until it expires, at most VERIFIED_TTL_MS); 0 turns it off. */
   cacheSize?: number;
 }
 
@@ -48,7 +48,8 @@ export function createIdentity(opts: IdentityOptions) {
   if (!opts.jwksUrl && !opts.hs256Secret) throw new Error("identity: set a JWKS URL or an HS256 secret");
   // Verifying a JWT costs more than the rest of a small request's governance; a caller sends the same token
   // many times. Only successful verifications are kept, per token (per caller), bounded, never past `exp`.
-  const verified = opts.cacheSize === 0 ? undefined : new LRUCache<string, { caller: Caller; exp: number }>({ max: opts.cacheSize ?? 10_000 });
+  // Each entry lives until its token's `exp` (at most VERIFIED_TTL_MS): the cache's own ttl ends it.
+  const verified = opts.cacheSize === 0 ? undefined : new LRUCache<string, Caller>({ max: opts.cacheSize ?? 10_000 });
   return async function authenticate(authorization: string | undefined): Promise<Caller> {
     if (!authorization) throw unauthenticated("UNAUTHENTICATED", "Sign in: send `Authorization: Bearer <token>`.");
     const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
@@ -56,13 +57,11 @@ export function createIdentity(opts: IdentityOptions) {
     // Keyed by the token's hash: fixed-size keys, and no bearer tokens kept in memory.
     const key = verified ? createHash("sha256").update(m[1]).digest("base64") : "";
     const hit = verified?.get(key);
-    if (hit && hit.exp > Date.now()) return hit.caller;
-    const caller = await verify(m[1]);
-    if (verified && caller.exp !== undefined) {
-      const ttl = Math.min(caller.exp * 1000 - Date.now(), VERIFIED_TTL_MS);
-      if (ttl > 0) verified.set(key, { caller: caller.caller, exp: caller.exp * 1000 }, { ttl });
-    }
-    return caller.caller;
+    if (hit) return hit;
+    const { caller, exp } = await verify(m[1]);
+    const ttl = exp === undefined ? 0 : Math.min(exp * 1000 - Date.now(), VERIFIED_TTL_MS);
+    if (verified && ttl > 0) verified.set(key, caller, { ttl });
+    return caller;
   };
 
   async function verify(token: string): Promise<{ caller: Caller; exp: number | undefined }> {

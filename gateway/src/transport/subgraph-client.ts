@@ -41,8 +41,6 @@ export class SubgraphClient {
     this.pool = new Pool(u.origin, {
       connections: opts.connections ?? 32,
       keepAliveTimeout: 30_000,
-      headersTimeout: opts.timeoutMs,
-      bodyTimeout: opts.timeoutMs,
       connectTimeout: Math.min(opts.timeoutMs, 10_000),
       maxResponseSize: opts.maxResponseBytes ?? 64 * 1024 * 1024,
     });
@@ -66,28 +64,23 @@ export class SubgraphClient {
   }
 
   private async send(body: string, headers: Record<string, string>): Promise<SubgraphAnswer> {
-    // The deadline covers the whole exchange, waiting for a free connection included.
+    // One deadline for the whole exchange — waiting for a free connection, headers and body — so a
+    // department that trickles its body cannot hold every request coalesced onto it.
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new Error(`no answer within ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
     try {
-      return await this.exchange(body, headers, deadline.signal);
+      const res = await this.pool.request({
+        method: "POST",
+        path: this.path,
+        body,
+        headers: { "content-type": "application/json", accept: "application/json", ...headers },
+        signal: deadline.signal,
+      });
+      const contentType = String(res.headers["content-type"] ?? "");
+      return { status: res.statusCode, contentType, text: await res.body.text() };
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  private async exchange(body: string, headers: Record<string, string>, signal: AbortSignal): Promise<SubgraphAnswer> {
-    const res = await this.pool.request({
-      method: "POST",
-      path: this.path,
-      body,
-      headers: { "content-type": "application/json", accept: "application/json", ...headers },
-      // headersTimeout/bodyTimeout bound each wait; this bounds the whole answer (a department that
-      // trickles its body would otherwise hold every request coalesced onto it).
-      signal,
-    });
-    const contentType = String(res.headers["content-type"] ?? "");
-    return { status: res.statusCode, contentType, text: await res.body.text() };
   }
 
   close(): Promise<void> {
