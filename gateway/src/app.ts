@@ -1,30 +1,36 @@
 /**
- * Builds the gateway: Apollo Server + Apollo Gateway over the composed supergraph, mounted on Fastify,
- * with governance (identity, field authorization, purpose, masking, access log) around the executor.
+ * Builds the gateway: Apollo Server + Apollo Gateway over the composed supergraph, mounted on Fastify, with
+ * the request pipeline of ./pipeline.ts (HTTP hooks, Apollo plugins, governance around the executor).
  * Building is separate from listening (main.ts), so tests can run it on an ephemeral port.
  */
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
 import Fastify, { type FastifyInstance } from "fastify";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloGateway } from "@apollo/gateway";
 import fastifyApollo from "@as-integrations/fastify";
+import type { ValidationRule } from "graphql";
 import type { GatewayConfig } from "./config";
 import { createServiceBuilder } from "./data-sources";
 import { createErrorFormatter } from "./plugins/error-masking";
 import type { InsightsContext } from "./insights/service";
 import { createIdentity } from "./auth/identity";
 import { loadPolicy } from "./governance/policy";
-import { readRules } from "./governance/requirements";
-import { governGateway, type GovernedContext } from "./governance/governed-gateway";
+import { readGovernance } from "./governance/requirements";
+import { governGateway, type GovernedContext } from "./governance/executor";
 import { openAuditStore, type AuditStore } from "./audit/store";
 import { openAuditWriter } from "./audit/writer-client";
-import { createArmor } from "./plugins/armor";
-import { registerHttpLimits } from "./plugins/http-limits";
+import { createPipeline } from "./pipeline";
+import { apiError, isRegisteredCode, type ErrorCode } from "./errors";
+import { clientRequestId } from "./plugins/request-id";
+import type { ExecutorPlugin } from "./governance/executor";
 
 export type GatewayContext = GovernedContext;
 
+/** Governance off: nothing is recorded, and no access-log database is opened. */
 const DISABLED_AUDIT: AuditStore = {
-  kind: "pglite",
+  kind: "disabled",
   append: () => Promise.reject(new Error("the access log is disabled (GOVERNANCE=off)")),
   query: async () => ({ records: [], hasNext: false, total: 0 }),
   verify: async () => ({ ok: true, count: 0, headHash: "" }),
@@ -43,46 +49,73 @@ export interface BuildOptions {
 }
 
 export async function buildGateway(config: GatewayConfig, options: BuildOptions = {}): Promise<BuiltGateway> {
-  const app = Fastify({ logger: { level: config.logLevel, name: "gateway" }, bodyLimit: config.bodyLimit, requestIdHeader: "x-request-id" });
-  registerHttpLimits(app, { maxBatch: config.armor.maxBatch });
+  const app = Fastify({
+    logger: { level: config.logLevel, name: "gateway" },
+    bodyLimit: config.bodyLimit,
+    // The gateway's own request ids; a client's x-request-id is only ever kept beside it (plugins/request-id).
+    requestIdHeader: false,
+    genReqId: () => randomUUID(),
+    // The Host header is checked by plugins/host (with a JSON error) rather than by Node's HTTP parser.
+    serverFactory: (handler) => createServer({ requireHostHeader: false }, handler),
+  });
   const supergraphSdl = readFileSync(config.supergraphPath, "utf8");
   const policy = loadPolicy(config.policyPath);
-  // With governance off (benchmarks only) nothing is recorded, so no access-log database is opened.
   // The embedded (PGlite) log runs in its own writer process; PostgreSQL is reached directly.
   const audit = options.audit ?? (!config.governance ? DISABLED_AUDIT : config.audit.databaseUrl ? await openAuditStore(config.audit) : await openAuditWriter(config.audit));
-  const authenticate = createIdentity({ ...config.auth, knownRoles: Object.keys(policy.roles) });
-  const insights: InsightsContext = {};
+  const gov = readGovernance(supergraphSdl);
+  const plugins = createPipeline({
+    config,
+    governance: config.governance ? { authenticate: createIdentity({ ...config.auth, knownRoles: Object.keys(policy.roles) }), gov, policy, audit } : undefined,
+    log: app.log,
+  });
+  for (const p of plugins) p.http?.(app);
+
+  const insights: InsightsContext = { idKey: config.signingSecret };
   // Apollo Gateway refuses supergraphs whose SECURITY features (@requiresScopes, @policy) it cannot enforce.
   // Ours enforces them (governance/), so the gateway gets the supergraph without that purpose marker.
   const gatewaySdl = supergraphSdl.replace(/(@link\(url: "[^"]+"), for: SECURITY\)/g, "$1)");
   const services = createServiceBuilder(config, insights, policy, () => audit, app.log);
   const gateway = new ApolloGateway({ supergraphSdl: gatewaySdl, buildService: services.build });
+  const executorPlugins = plugins.map((p) => p.executor).filter((p): p is ExecutorPlugin => !!p);
+  if (config.governance && !plugins.some((p) => p.name === "authorization" && p.executor)) throw new Error("governance is on but the pipeline has no authorization plugin");
   const server = new ApolloServer<GatewayContext>({
-    gateway: config.governance ? governGateway(gateway, { rules: readRules(supergraphSdl), policy, mode: config.authzMode, audit }) : gateway,
+    gateway: config.governance ? governGateway(gateway, executorPlugins, app.log) : gateway,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(app.log),
-    ...createArmor(config.armor),
+    validationRules: plugins.flatMap((p) => p.validationRules ?? []) as ValidationRule[],
+    parseOptions: Object.assign({}, ...plugins.map((p) => p.parseOptions ?? {})),
+    plugins: plugins.flatMap((p) => (p.apollo ? [p.apollo as ApolloServerPlugin<GatewayContext>] : [])),
+    allowBatchedHttpRequests: config.limits.maxBatch > 1,
   });
   await server.start();
-  // The insights checks run federated queries as the original caller (row scope applies), already authorized.
+  // The insights checks run federated queries as the original caller, fully governed (row scope, scopes,
+  // purpose, masks, access record): a finding is built only from facts the caller may read.
   insights.execute = (context) => async (query, variables) => {
     const outer = context as GovernedContext;
-    const res = await server.executeOperation({ query, variables }, { contextValue: { ...outer, internal: true } });
+    const res = await server.executeOperation({ query, variables }, { contextValue: { requestId: outer.requestId, clientRequestId: outer.clientRequestId, caller: outer.caller, purpose: outer.purpose, ungoverned: outer.ungoverned } });
     if (res.body.kind !== "single") throw new Error("unexpected incremental result");
     const { data, errors } = res.body.singleResult;
-    if (errors?.length) throw new Error(`insights query failed: ${errors.map((e) => e.message).join("; ")}`);
-    return data as Record<string, unknown>;
+    // Fields the caller may not read come back null with UNAUTHORIZED_FIELD_OR_TYPE: the checks work without them.
+    const failures = (errors ?? []).filter((e) => e.extensions?.code !== "UNAUTHORIZED_FIELD_OR_TYPE");
+    // A refusal of the caller's (no purpose, the access log unavailable) is the findings' refusal too.
+    const refusal = failures.find((e) => isRegisteredCode(e.extensions?.code) && e.extensions?.code !== "INTERNAL_SERVER_ERROR" && !e.path);
+    if (refusal) throw apiError(refusal.extensions!.code as ErrorCode, refusal.message);
+    if (failures.length) throw new Error(`insights query failed: ${failures.map((e) => `${String(e.extensions?.code)} ${e.message}`).join("; ")}`);
+    return (data ?? {}) as Record<string, unknown>;
   };
   await app.register(fastifyApollo(server), {
     path: "/graphql",
     context: async (req): Promise<GatewayContext> => {
       const purpose = req.headers["x-purpose"];
-      if (!config.governance) return { requestId: String(req.id), purpose: null, ungoverned: true };
-      return { requestId: String(req.id), caller: await authenticate(req.headers.authorization), purpose: typeof purpose === "string" && purpose ? purpose : null };
+      const base = { requestId: String(req.id), clientRequestId: clientRequestId(req) };
+      if (!config.governance) return { ...base, purpose: null, ungoverned: true };
+      // A repeated x-purpose header is ambiguous: it is passed on as given and is then no known purpose.
+      const declared = Array.isArray(purpose) ? purpose.join(",") : purpose;
+      return { ...base, caller: req.caller, purpose: typeof declared === "string" && declared ? declared : null };
     },
   });
-  app.get("/health", async () => ({ status: "ok" }));
+  app.get("/health", { config: { public: true } }, async () => ({ status: "ok" }));
   // Fastify drains HTTP connections on close; Apollo Server then stops.
   app.addHook("onClose", async () => {
     await server.stop();

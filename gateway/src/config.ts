@@ -3,8 +3,8 @@
  * and a default that runs the embedded system on one machine.
  */
 import { join, resolve } from "node:path";
-import { loadOrCreateSecret, secretFile } from "./trust/secrets";
-import { ARMOR_DEFAULTS, type ArmorOptions } from "./plugins/armor";
+import { loadOrCreateSecret, secretFile } from "../../subgraphs/kit/contract/secrets";
+import { LIMIT_DEFAULTS, type LimitOptions } from "./plugins/limits";
 import { z } from "zod";
 
 const bool = z
@@ -40,6 +40,10 @@ const schema = z.object({
   AUTH_ISSUER: z.string().default("citizen-graph"),
   /** Expected `aud` claim. */
   AUTH_AUDIENCE: z.string().default("citizen-graph"),
+  /** Longest token lifetime accepted, seconds (tokens must carry `exp`). */
+  AUTH_MAX_TOKEN_LIFETIME: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(24 * 3600),
+  /** Clock skew tolerated on `exp`, `nbf` and `iat`, seconds. */
+  AUTH_CLOCK_SKEW: z.coerce.number().int().min(0).max(600).default(60),
   /** Shared secret with which the gateway signs subgraph requests; default: kept in DATA_DIR/secrets. */
   INTERNAL_SIGNING_SECRET: z.string().min(16).optional(),
   /** filter: unauthorized fields come back null with an error; reject: the whole request is refused. */
@@ -49,17 +53,17 @@ const schema = z.object({
   /** on: identity, authorization, purpose, masking and access log; off: none of them (benchmarks only). */
   GOVERNANCE: z.enum(["on", "off"]).default("on"),
   /** Deepest selection nesting of an operation. */
-  MAX_DEPTH: z.coerce.number().int().min(1).default(ARMOR_DEFAULTS.maxDepth),
+  MAX_DEPTH: z.coerce.number().int().min(1).default(LIMIT_DEFAULTS.maxDepth),
   /** Most aliases in an operation. */
-  MAX_ALIASES: z.coerce.number().int().min(0).default(ARMOR_DEFAULTS.maxAliases),
+  MAX_ALIASES: z.coerce.number().int().min(0).default(LIMIT_DEFAULTS.maxAliases),
   /** Highest estimated cost of an operation. */
-  MAX_COST: z.coerce.number().int().min(1).default(ARMOR_DEFAULTS.maxCost),
+  MAX_COST: z.coerce.number().int().min(1).default(LIMIT_DEFAULTS.maxCost),
   /** Most lexical tokens in a query document. */
-  MAX_TOKENS: z.coerce.number().int().min(1).default(ARMOR_DEFAULTS.maxTokens),
+  MAX_TOKENS: z.coerce.number().int().min(1).default(LIMIT_DEFAULTS.maxTokens),
   /** Most directives in an operation. */
-  MAX_DIRECTIVES: z.coerce.number().int().min(0).default(ARMOR_DEFAULTS.maxDirectives),
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).default(LIMIT_DEFAULTS.maxDirectives),
   /** Most operations in one batched request; 0 or 1 turns batching off. */
-  MAX_BATCH: z.coerce.number().int().min(0).default(ARMOR_DEFAULTS.maxBatch),
+  MAX_BATCH: z.coerce.number().int().min(0).default(LIMIT_DEFAULTS.maxBatch),
   /** PostgreSQL URL of the access log; default: PGlite in DATA_DIR/gateway-audit. */
   AUDIT_DATABASE_URL: z.string().optional(),
 });
@@ -77,12 +81,12 @@ export type GatewayConfig = {
   /** Routing URL overrides by subgraph name, from <NAME>_URL (e.g. ELDERLY_CARE_URL). */
   subgraphUrls: Record<string, string>;
   dataDir: string;
-  auth: { hs256Secret?: string; jwksUrl?: string; issuer: string; audience: string };
+  auth: { hs256Secret?: string; jwksUrl?: string; issuer: string; audience: string; maxLifetimeS: number; clockSkewS: number };
   signingSecret: string;
   authzMode: "filter" | "reject";
   governance: boolean;
   /** Hostile-input limits (MAX_DEPTH, MAX_ALIASES, MAX_COST, MAX_TOKENS, MAX_DIRECTIVES, MAX_BATCH). */
-  armor: ArmorOptions;
+  limits: LimitOptions;
   policyPath: string;
   audit: { databaseUrl?: string; dataDir: string };
 };
@@ -111,11 +115,13 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       jwksUrl: e.AUTH_JWKS_URL,
       issuer: e.AUTH_ISSUER,
       audience: e.AUTH_AUDIENCE,
+      maxLifetimeS: e.AUTH_MAX_TOKEN_LIFETIME,
+      clockSkewS: e.AUTH_CLOCK_SKEW,
     },
     signingSecret: loadOrCreateSecret(e.INTERNAL_SIGNING_SECRET, secretFile(e.DATA_DIR, "internal-signing")),
     authzMode: e.AUTHZ_MODE,
     governance: e.GOVERNANCE === "on",
-    armor: { maxDepth: e.MAX_DEPTH, maxAliases: e.MAX_ALIASES, maxCost: e.MAX_COST, maxTokens: e.MAX_TOKENS, maxDirectives: e.MAX_DIRECTIVES, maxBatch: e.MAX_BATCH },
+    limits: { maxDepth: e.MAX_DEPTH, maxAliases: e.MAX_ALIASES, maxCost: e.MAX_COST, maxTokens: e.MAX_TOKENS, maxDirectives: e.MAX_DIRECTIVES, maxBatch: e.MAX_BATCH },
     policyPath: resolve(e.POLICY_PATH),
     audit: { databaseUrl: e.AUDIT_DATABASE_URL, dataDir: join(resolve(e.DATA_DIR), "gateway-audit") },
   };

@@ -9,21 +9,29 @@ import { createInsightsDataSource, INSIGHTS_SUBGRAPH, type InsightsContext } fro
 import { AUDIT_SUBGRAPH, createAuditDataSource } from "./audit/service";
 import { GraphQLError } from "graphql";
 import { apiError } from "./errors";
-import { signRequest, type ForwardedCaller } from "./trust/signature";
+import { signRequest } from "../../subgraphs/kit/contract/signing";
+import { SYSTEM_CALLER, type ForwardedCaller } from "../../subgraphs/kit/contract/caller";
+import { createCursorCodec } from "../../subgraphs/kit/contract/cursor";
 import { SubgraphClient } from "./transport/subgraph-client";
-import type { GovernedContext } from "./governance/governed-gateway";
-import type { Policy } from "./governance/policy";
+import type { GovernedContext } from "./governance/executor";
+import { roleOf, type Policy } from "./governance/policy";
 import type { AuditStore } from "./audit/store";
 import type { GatewayConfig } from "./config";
 import type { FastifyBaseLogger } from "fastify";
 
-/** With governance off (benchmarks), the gateway acts for a district-wide system caller. */
-const UNGOVERNED: ForwardedCaller = { sub: "gateway", role: "system", org: "gateway", rowScope: "district", area: { grids: [], communities: [], buildings: [] }, purpose: null };
-
+/** What a department learns of the caller (row scope, logs); with governance off, a district-wide system caller. */
 export function forwardedCaller(ctx: GovernedContext, policy: Policy): ForwardedCaller | null {
   const c = ctx?.caller;
-  if (!c) return ctx?.ungoverned ? UNGOVERNED : null;
-  return { sub: c.sub, role: c.role, org: c.org, rowScope: policy.roles[c.role]?.rowScope ?? "self", area: c.area, citizenId: c.role === "citizen" ? c.sub : undefined, purpose: ctx.purpose };
+  if (!c) return ctx?.ungoverned ? SYSTEM_CALLER : null;
+  const role = roleOf(policy, c.role);
+  if (!role) return null;
+  return { sub: c.sub, role: c.role, org: c.org, rowScope: role.rowScope, area: { grids: [...c.area.grids], communities: [...c.area.communities], buildings: [...c.area.buildings] }, ...(c.role === "citizen" ? { citizenId: c.sub } : {}), purpose: ctx.purpose };
+}
+
+/** A department's error path with numeric strings as list indexes, so the gateway maps `_entities` paths to the client's. */
+function normalisePath(path: unknown): (string | number)[] | undefined {
+  if (!Array.isArray(path)) return undefined;
+  return path.map((p) => (typeof p === "string" && /^\d+$/.test(p) ? Number(p) : p)).filter((p): p is string | number => typeof p === "string" || typeof p === "number");
 }
 
 type Ctx = GovernedContext & Record<string, unknown>;
@@ -41,9 +49,11 @@ class DepartmentDataSource implements GraphQLDataSource<Ctx> {
   async process({ request, context }: GraphQLDataSourceProcessOptions<Ctx>): Promise<GatewayGraphQLResponse> {
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
     const caller = forwardedCaller(context as GovernedContext, this.policy);
+    // Never send a department a request without a caller: it would refuse it anyway (fail closed).
+    if (!caller) throw apiError("INTERNAL_SERVER_ERROR", "no caller to forward");
     let answer;
     try {
-      answer = await this.client.post(body, request.query, caller ? JSON.stringify(caller) : "", (b) => (caller ? signRequest(this.secret, caller, b) : {}));
+      answer = await this.client.post(body, request.query, JSON.stringify(caller), (b) => signRequest(this.secret, { method: "POST", target: this.client.target, caller, body: b }));
     } catch (e) {
       // Refused connection, reset, timeout: the department is not answering. (Details stay in the gateway's log.)
       const err = e as { code?: string; name?: string; message?: string };
@@ -67,16 +77,32 @@ class DepartmentDataSource implements GraphQLDataSource<Ctx> {
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
       throw new GraphQLError(`${this.name} answered with a body that is not a GraphQL response`, { extensions: { code: "INTERNAL_SERVER_ERROR", serviceName: this.name } });
     }
-    return parsed as GatewayGraphQLResponse;
+    const response = parsed as { data?: unknown; errors?: unknown };
+    if (response.errors !== undefined && !Array.isArray(response.errors)) {
+      throw new GraphQLError(`${this.name} answered with malformed errors`, { extensions: { code: "INTERNAL_SERVER_ERROR", serviceName: this.name } });
+    }
+    if (Array.isArray(response.errors)) {
+      response.errors = response.errors.map((e) => {
+        const err = (e && typeof e === "object" ? e : {}) as { message?: unknown; path?: unknown; extensions?: unknown };
+        return {
+          message: typeof err.message === "string" ? err.message : `Error from ${this.name}`,
+          path: normalisePath(err.path),
+          extensions: err.extensions && typeof err.extensions === "object" && !Array.isArray(err.extensions) ? err.extensions : { code: "INTERNAL_SERVER_ERROR" },
+        };
+      });
+    }
+    return response as GatewayGraphQLResponse;
   }
 }
 
 /** Builds each subgraph's data source; `close()` releases the departments' connection pools. */
 export function createServiceBuilder(config: GatewayConfig, insights: InsightsContext, policy: Policy, audit: () => AuditStore, log: FastifyBaseLogger) {
   const clients: SubgraphClient[] = [];
+  // The in-process services' page cursors (findings, access log) are opaque like the departments'.
+  const cursors = createCursorCodec(config.signingSecret);
   const build = ({ name, url }: { name: string; url?: string }): GraphQLDataSource => {
-    if (name === INSIGHTS_SUBGRAPH) return createInsightsDataSource(insights);
-    if (name === AUDIT_SUBGRAPH) return createAuditDataSource(audit, policy);
+    if (name === INSIGHTS_SUBGRAPH) return createInsightsDataSource(insights, cursors);
+    if (name === AUDIT_SUBGRAPH) return createAuditDataSource(audit, policy, cursors);
     const client = new SubgraphClient(config.subgraphUrls[name] ?? url ?? "", { timeoutMs: config.subgraphTimeoutMs, connections: config.subgraphConnections, coalesce: config.coalesceSubgraphRequests });
     clients.push(client);
     return new DepartmentDataSource(name, client, config.signingSecret, policy, log);

@@ -3,8 +3,8 @@
  * keyset-paginated per parent with a window function so that N grids cost one query, not N.
  */
 import { Prisma, type ElderProfile } from "./generated/client";
-import { apiError } from "../../gateway/src/errors";
-import type { ForwardedCaller } from "../../gateway/src/trust/signature";
+import { apiError } from "../kit/contract/errors";
+import type { ForwardedCaller } from "../kit/contract/caller";
 import { scopeCondition } from "../kit/scope";
 
 export interface ElderFilter {

@@ -5,7 +5,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import type { Department } from "../departments";
-import { loadOrCreateSecret, secretFile } from "../../gateway/src/trust/secrets";
+import { loadOrCreateSecret, secretFile } from "./contract/secrets";
 
 const envPrefix = (dept: Department) => dept.toUpperCase().replace(/-/g, "_");
 

@@ -1,8 +1,9 @@
 /**
  * Cursor connections (Relay style) with keyset pagination: the cursor holds the sort key of the last row,
- * so a page costs the same at row 10 and at row 1,000,000.
+ * so a page costs the same at row 10 and at row 1,000,000. Cursors are opaque (./contract/cursor.ts).
  */
-import { apiError } from "../../gateway/src/errors";
+import { apiError } from "./contract/errors";
+import { InvalidCursorError, type CursorCodec } from "./contract/cursor";
 
 export const MAX_PAGE_SIZE = 1000;
 
@@ -16,20 +17,16 @@ export interface Connection<T> {
   totalCount: () => Promise<number> | number;
 }
 
-/** A cursor is bound to a list name so one list's cursor cannot be replayed on another. */
-export function encodeCursor(list: string, key: string): string {
-  return Buffer.from(JSON.stringify([list, key]), "utf8").toString("base64url");
-}
-
-export function decodeCursor(list: string, cursor: string | null | undefined): string | undefined {
+/** The key of `after`, or undefined without one; INVALID_CURSOR when it was not made for this list. */
+export function decodeCursor(codec: CursorCodec, list: string, cursor: string | null | undefined, valid?: (key: string) => boolean): string | undefined {
   if (cursor === null || cursor === undefined) return undefined;
   try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(v) && v.length === 2 && v[0] === list && typeof v[1] === "string") return v[1];
+    const key = codec.decode(list, cursor);
+    if (valid && !valid(key)) throw new InvalidCursorError(list);
+    return key;
   } catch {
-    /* fall through */
+    throw apiError("INVALID_CURSOR", `Invalid cursor for ${list}: pass the endCursor of a previous page of the same list.`);
   }
-  throw apiError("INVALID_CURSOR", `Invalid cursor for ${list}.`);
 }
 
 export function checkPageSize(first: number | null | undefined): number {
@@ -44,9 +41,9 @@ export function checkPageSize(first: number | null | undefined): number {
  * Builds a connection from rows fetched with `take: first + 1` ordered by `keyOf`.
  * `count` is only run when the client selects totalCount.
  */
-export function toConnection<R, N>(list: string, rows: R[], first: number, keyOf: (r: R) => string, toNode: (r: R) => N, count: () => Promise<number>): Connection<N> {
+export function toConnection<R, N>(codec: CursorCodec, list: string, rows: R[], first: number, keyOf: (r: R) => string, toNode: (r: R) => N, count: () => Promise<number>): Connection<N> {
   const page = rows.slice(0, first);
-  const edges = page.map((r) => ({ cursor: encodeCursor(list, keyOf(r)), node: toNode(r) }));
+  const edges = page.map((r) => ({ cursor: codec.encode(list, keyOf(r)), node: toNode(r) }));
   return {
     edges,
     pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null },

@@ -2,7 +2,7 @@
  * Row scope, enforced by every department from the caller context the gateway signs and forwards:
  * district = everyone; grid / community / building = residents of the caller's area; self = the caller.
  */
-import type { ForwardedCaller } from "../../gateway/src/trust/signature";
+import type { ForwardedCaller } from "./contract/caller";
 
 export interface Area {
   citizenId?: string | null;

@@ -27,10 +27,11 @@ async function visibleRows<R extends { unitId: string; citizenId: string }>(ctx:
 
 async function buildingConnection(ctx: C, list: string, where: { gridId?: string; communityId?: string }, args: Page) {
   const first = checkPageSize(args.first);
-  const after = decodeCursor(list, args.after);
-  const scoped = { ...where, ...scopeWhere(ctx.caller, BUILDING_SCOPE) };
-  const rows = await ctx.db.prisma.building.findMany({ where: { ...scoped, ...(after ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: first + 1 });
-  return toConnection(list, rows, first, (r) => r.id, (r) => r, () => ctx.db.prisma.building.count({ where: scoped }));
+  const after = decodeCursor(ctx.cursors, list, args.after);
+  // The caller's row scope narrows the filter the client asked for; it never replaces it.
+  const scoped = { AND: [where, scopeWhere(ctx.caller, BUILDING_SCOPE)] };
+  const rows = await ctx.db.prisma.building.findMany({ where: { AND: [scoped, after ? { id: { gt: after } } : {}] }, orderBy: { id: "asc" }, take: first + 1 });
+  return toConnection(ctx.cursors, list, rows, first, (r) => r.id, (r) => r, () => ctx.db.prisma.building.count({ where: scoped }));
 }
 
 export const resolvers: GraphQLResolverMap<C> = {
@@ -62,9 +63,9 @@ export const resolvers: GraphQLResolverMap<C> = {
     units: async (b: Building, a: Page, ctx: C) => {
       const first = checkPageSize(a.first);
       const list = `building:${b.id}`;
-      const after = decodeCursor(list, a.after);
+      const after = decodeCursor(ctx.cursors, list, a.after);
       const rows = await ctx.db.prisma.unit.findMany({ where: { buildingId: b.id, ...(after ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: first + 1 });
-      return toConnection(list, rows, first, (r) => r.id, (r) => r, () => ctx.db.prisma.unit.count({ where: { buildingId: b.id } }));
+      return toConnection(ctx.cursors, list, rows, first, (r) => r.id, (r) => r, () => ctx.db.prisma.unit.count({ where: { buildingId: b.id } }));
     },
   },
   Unit: {

@@ -37,14 +37,14 @@ export const resolvers: GraphQLResolverMap<C> = {
     household: async (_: unknown, { id }: { id: string }, ctx: C) => visibleHousehold(ctx, await householdById(ctx).load(id)),
     citizensByStatus: async (_: unknown, args: { status: Person["status"]; first?: number; after?: string }, ctx: C) => {
       const first = checkPageSize(args.first);
-      const after = decodeCursor("citizensByStatus", args.after);
-      const where = { status: args.status, ...scopeWhere(ctx.caller, PERSON_SCOPE) };
+      const after = decodeCursor(ctx.cursors, "citizensByStatus", args.after);
+      const where = { AND: [{ status: args.status }, scopeWhere(ctx.caller, PERSON_SCOPE)] };
       const rows = await ctx.db.prisma.person.findMany({
-        where: after ? { ...where, citizenId: { gt: after } } : where,
+        where: after ? { AND: [where, { citizenId: { gt: after } }] } : where,
         orderBy: { citizenId: "asc" },
         take: first + 1,
       });
-      return toConnection("citizensByStatus", rows, first, (r) => r.citizenId, (r) => r, () => ctx.db.prisma.person.count({ where }));
+      return toConnection(ctx.cursors, "citizensByStatus", rows, first, (r) => r.citizenId, (r) => r, () => ctx.db.prisma.person.count({ where }));
     },
   },
   Citizen: {

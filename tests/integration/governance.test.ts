@@ -5,7 +5,8 @@
 import { SignJWT } from "jose";
 import { startSystem, post, type System } from "../helpers/system";
 import { operation } from "../helpers/operations";
-import { signRequest, type ForwardedCaller } from "../../gateway/src/trust/signature";
+import { signRequest } from "../../subgraphs/kit/contract/signing";
+import type { ForwardedCaller } from "../../subgraphs/kit/contract/caller";
 import type { AuditStore } from "../../gateway/src/audit/store";
 import type { AuditWriter } from "../../gateway/src/audit/writer-client";
 
@@ -157,15 +158,27 @@ describe("property company staff (物业人员)", () => {
 });
 
 describe("data steward (数据管理员)", () => {
-  it("reads cross-department findings with names masked", async () => {
-    const res = await sys.gql(`{ findings(first: 5) { totalCount edges { node { kind citizen { name idNumber } } } } }`, {}, await sys.as({ role: "data-steward" }, "data-quality"));
+  it("gets only findings built from facts it may read: with sensitive data masked (data-quality) it learns of none", async () => {
+    const res = await sys.gql(`{ findings(first: 5) { totalCount edges { node { kind evidence { fact } citizen { name idNumber } } } } }`, {}, await sys.as({ role: "data-steward" }, "data-quality"));
     expect(res.body.errors).toBeUndefined();
-    const nodes = res.body.data!.findings.edges.map((e: any) => e.node);
-    expect(nodes.length).toBeGreaterThan(0);
-    for (const n of nodes) {
-      expect(n.citizen.name).toMatch(/^[\u4e00-\u9fff]\*+$/);
-      expect(n.citizen.idNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
-    }
+    // Every check rests on sensitive facts (subsidies, service orders, living arrangement, alarm calls), which a
+    // data steward sees only masked: no finding may reveal them.
+    expect(res.body.data!.findings.totalCount).toBe(0);
+    expect(res.body.data!.findings.edges).toEqual([]);
+  });
+
+  it("sees a citizen's personal fields masked and sensitive ones not at all, for an audit, anywhere in the district", async () => {
+    const res = await sys.gql(`query($id: ID!) { citizen(id: $id) { id name phone age idNumber } }`, { id: outside.citizenId }, await sys.as({ role: "data-steward" }, "audit"));
+    const c = res.body.data!.citizen;
+    expect(c.id).toBe(outside.citizenId);
+    expect(c.name).toBe(`${[...outside.name][0]}${"*".repeat([...outside.name].length - 1)}`);
+    expect(c.name).not.toBe(outside.name);
+    expect(c.phone).toBe(`${outside.phone.slice(0, 3)}${"*".repeat(outside.phone.length - 7)}${outside.phone.slice(-4)}`);
+    expect(c.age).toBeNull(); // personal with no mask kind: withheld
+    expect(c.idNumber).toBeNull();
+    expect((res.body.errors ?? []).map((e: any) => [e.extensions.code, e.path.join(".")])).toEqual([["UNAUTHORIZED_FIELD_OR_TYPE", "citizen.idNumber"]]);
+    expect(JSON.stringify(res.body)).not.toContain(outside.idNumber);
+    expect(JSON.stringify(res.body)).not.toContain(outside.phone);
   });
 });
 
@@ -197,15 +210,15 @@ describe("auditor and citizen", () => {
     expect(read.body.data!.citizen.name).toBe(inG0101.name);
 
     const auditor = await sys.as({ role: "auditor" }, "audit");
-    const log = await sys.gql(`query($c: ID) { accessLog(citizenId: $c, first: 100) { totalCount edges { node { requestId role purpose citizens fields callerName organisation } } } }`, { c: inG0101.citizenId }, auditor);
+    const log = await sys.gql(`query($c: ID) { accessLog(citizenId: $c, first: 100) { totalCount edges { node { requestId clientRequestId role purpose citizens fields callerName organisation } } } }`, { c: inG0101.citizenId }, auditor);
     expect(log.body.errors).toBeUndefined();
-    const rec = log.body.data!.accessLog.edges.map((e: any) => e.node).find((r: any) => r.requestId === requestId);
+    const rec = log.body.data!.accessLog.edges.map((e: any) => e.node).find((r: any) => r.clientRequestId === requestId);
     expect(rec).toEqual(expect.objectContaining({ role: "community-officer", purpose: "welfare-check", callerName: "李网格", citizens: [inG0101.citizenId] }));
     expect(rec.fields).toEqual(expect.arrayContaining(["Citizen.name", "Citizen.phone"]));
 
-    const mine = await sys.gql(`{ myAccessHistory(first: 100) { edges { node { requestId purpose purposeLabel organisation citizens } } } }`, {}, await sys.as({ role: "citizen", sub: inG0101.citizenId }));
+    const mine = await sys.gql(`{ myAccessHistory(first: 100) { edges { node { clientRequestId purpose purposeLabel organisation citizens } } } }`, {}, await sys.as({ role: "citizen", sub: inG0101.citizenId }));
     expect(mine.body.errors).toBeUndefined();
-    const seen = mine.body.data!.myAccessHistory.edges.map((e: any) => e.node).find((r: any) => r.requestId === requestId);
+    const seen = mine.body.data!.myAccessHistory.edges.map((e: any) => e.node).find((r: any) => r.clientRequestId === requestId);
     expect(seen).toEqual(expect.objectContaining({ purpose: "welfare-check", purposeLabel: expect.stringMatching(/探访关怀/), citizens: [inG0101.citizenId] }));
   });
 
@@ -225,13 +238,13 @@ describe("auditor and citizen", () => {
     );
     expect(res.body.errors).toBeUndefined();
     const expected = (await ec.elderProfile.findMany({ where: { gridId: "G-0101", status: "ACTIVE", isPriority: true }, orderBy: { citizenId: "asc" }, take: 7 })).map((p: any) => p.citizenId);
-    const [rec] = (await sys.audit.query({ from: since, first: 1000 })).records.filter((r) => r.requestId === requestId);
+    const [rec] = (await sys.audit.query({ from: since, first: 1000 })).records.filter((r) => r.clientRequestId === requestId);
     expect(rec.citizens).toEqual(expected);
     expect(rec.fields).toEqual(expect.arrayContaining(["ElderProfile.emergencyContacts"]));
     // Residences reached from their citizen belong to that citizen.
     const file = `req-res-${Date.now()}`;
     await sys.gql(`query($id: ID!) { citizen(id: $id) { residences { unit { id } } } }`, { id: inG0101.citizenId }, { ...headers, "x-request-id": file });
-    const [r2] = (await sys.audit.query({ citizenId: inG0101.citizenId, first: 1000 })).records.filter((r) => r.requestId === file);
+    const [r2] = (await sys.audit.query({ citizenId: inG0101.citizenId, first: 1000 })).records.filter((r) => r.clientRequestId === file);
     expect(r2.citizens).toEqual([inG0101.citizenId]);
     expect(r2.fields).toEqual(expect.arrayContaining(["Citizen.residences"]));
   });
@@ -243,8 +256,8 @@ describe("auditor and citizen", () => {
     expect(res.body.errors).toBeUndefined();
     const ids = res.body.data!.priorityElders.edges.map((e: any) => e.node.citizen.id);
     expect(ids).toHaveLength(4);
-    const [rec] = (await sys.audit.query({ first: 1000 })).records.filter((r) => r.requestId === requestId);
-    expect(rec.fields).toEqual(["ElderProfile.citizen"]);
+    const [rec] = (await sys.audit.query({ first: 1000 })).records.filter((r) => r.clientRequestId === requestId);
+    expect(rec.fields).toEqual(["ElderEdge.node", "ElderProfile.citizen"]);
     expect(rec.citizens).toEqual([...ids].sort());
   });
 
@@ -257,7 +270,7 @@ describe("auditor and citizen", () => {
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.unit.currentResidents).toHaveLength(expected.length);
     expect(JSON.stringify(res.body)).not.toContain("_cg_");
-    const [rec] = (await sys.audit.query({ first: 1000 })).records.filter((r) => r.requestId === requestId);
+    const [rec] = (await sys.audit.query({ first: 1000 })).records.filter((r) => r.clientRequestId === requestId);
     expect(rec.fields).toEqual(["Unit.currentResidents"]);
     expect(rec.citizens).toEqual(expected);
   });
@@ -276,18 +289,11 @@ describe("auditor and citizen", () => {
     expect((await sys.audit.query({ first: 1 })).total).toBe(before);
   });
 
-  it("shows an auditor (purpose audit) citizens' personal fields masked and sensitive ones not at all, anywhere in the district", async () => {
-    const res = await sys.gql(`query($id: ID!) { citizen(id: $id) { id name phone age idNumber } }`, { id: outside.citizenId }, await sys.as({ role: "auditor" }, "audit"));
-    const c = res.body.data!.citizen;
-    expect(c.id).toBe(outside.citizenId);
-    expect(c.name).toBe(`${[...outside.name][0]}${"*".repeat([...outside.name].length - 1)}`);
-    expect(c.name).not.toBe(outside.name);
-    expect(c.phone).toBe(`${outside.phone.slice(0, 3)}${"*".repeat(outside.phone.length - 7)}${outside.phone.slice(-4)}`);
-    expect(c.age).toBeNull(); // personal with no mask kind: withheld
-    expect(c.idNumber).toBeNull();
-    expect((res.body.errors ?? []).map((e: any) => [e.extensions.code, e.path.join(".")])).toEqual([["UNAUTHORIZED_FIELD_OR_TYPE", "citizen.idNumber"]]);
-    expect(JSON.stringify(res.body)).not.toContain(outside.idNumber);
-    expect(JSON.stringify(res.body)).not.toContain(outside.phone);
+  it("gives an auditor the access log only: no citizen file anywhere (minimum necessary)", async () => {
+    const res = await sys.gql(`query($id: ID!) { citizen(id: $id) { id name } }`, { id: outside.citizenId }, await sys.as({ role: "auditor" }, "audit"));
+    expect(res.body.data!.citizen).toBeNull();
+    expect((res.body.errors ?? []).map((e: any) => [e.extensions.code, e.path.join(".")])).toEqual([["UNAUTHORIZED_FIELD_OR_TYPE", "citizen"]]);
+    expect(JSON.stringify(res.body)).not.toContain(outside.name);
   });
 
   it("does not record responses without personal data", async () => {
@@ -334,7 +340,7 @@ describe("direct subgraph calls", () => {
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Citizen { id maritalStatus subsidies { type } } } }`;
     const ask = async (c: ForwardedCaller) => {
       const b = JSON.stringify({ query, variables: { r: [mine, other].map((id) => ({ __typename: "Citizen", id })) } });
-      const res = await fetch(sys.subgraphs["civil-affairs"].url, { method: "POST", headers: { "content-type": "application/json", ...signRequest(sys.signingSecret, c, b) }, body: b });
+      const res = await fetch(sys.subgraphs["civil-affairs"].url, { method: "POST", headers: { "content-type": "application/json", ...signRequest(sys.signingSecret, { method: "POST", target: "/graphql", caller: c, body: b }) }, body: b });
       return ((await res.json()) as any).data._entities as { id: string; maritalStatus: string | null; subsidies: unknown[] }[];
     };
     const gridWorker = { ...caller, role: "grid-worker", rowScope: "grid" as const, area: { grids: ["G-0101"], communities: [], buildings: [] } };
@@ -354,13 +360,13 @@ describe("direct subgraph calls", () => {
 
   it("refuses a tampered body and a stale signature, accepts a fresh one", async () => {
     const url = sys.subgraphs["public-security"].url;
-    const headers = signRequest(sys.signingSecret, caller, body);
+    const headers = signRequest(sys.signingSecret, { method: "POST", target: "/graphql", caller, body });
     const tampered = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: body.replace("sdl", "sdl __typename") });
     expect(((await tampered.json()) as any).errors[0].extensions.code).toBe("SUBGRAPH_REQUEST_INVALID_SIGNATURE");
-    const old = signRequest(sys.signingSecret, caller, body, Date.now() - 10 * 60_000);
+    const old = signRequest(sys.signingSecret, { method: "POST", target: "/graphql", caller, body }, Date.now() - 10 * 60_000);
     const stale = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...old }, body });
     expect(((await stale.json()) as any).errors[0].extensions.code).toBe("SUBGRAPH_REQUEST_STALE");
-    const ok = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+    const ok = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...signRequest(sys.signingSecret, { method: "POST", target: "/graphql", caller, body }) }, body });
     expect(ok.status).toBe(200);
   });
 });

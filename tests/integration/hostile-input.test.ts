@@ -8,8 +8,9 @@ import { join } from "node:path";
 import { buildSchema, parse, separateOperations, validate, Kind, type OperationDefinitionNode } from "graphql";
 import { startSystem, post, type System, type GqlResponse } from "../helpers/system";
 import { operation } from "../helpers/operations";
-import { ARMOR_DEFAULTS, costCache, costErrors, createArmor } from "../../gateway/src/plugins/armor";
-import { ARMOR_ERROR_CODES } from "../../gateway/src/plugins/armor.errors";
+import { LIMIT_DEFAULTS, createLimitsPlugin } from "../../gateway/src/plugins/limits";
+import { costCache, costErrors } from "../../gateway/src/plugins/cost";
+import { ERROR_CODES, LIMIT_ERROR_CODES } from "../../gateway/src/errors";
 
 const ROOT = join(__dirname, "../..");
 const OPERATIONS_DIR = join(ROOT, "schema/operations");
@@ -21,7 +22,7 @@ let batching: { url: string };
 let auth: Record<string, string>;
 beforeAll(async () => {
   sys = await startSystem({ citizens: 3000 });
-  batchSys = await startSystem({ citizens: 3000, gateway: { armor: { ...ARMOR_DEFAULTS, maxBatch: 3 } } });
+  batchSys = await startSystem({ citizens: 3000, gateway: { limits: { ...LIMIT_DEFAULTS, maxBatch: 3 } } });
   gw = { url: sys.gatewayUrl };
   batching = { url: batchSys.gatewayUrl };
   auth = await sys.as({ role: "data-steward" }, "data-quality");
@@ -57,11 +58,11 @@ function expectRejected(res: GqlResponse, status: number, code: string, message?
   expect(res.body.data ?? undefined).toBeUndefined();
   expect(Object.keys(res.body.errors![0].extensions!)).toEqual(["code"]);
   if (message) expect(res.body.errors![0].message).toMatch(message);
-  expect(ARMOR_ERROR_CODES[code as keyof typeof ARMOR_ERROR_CODES]?.status ?? status).toBe(status);
+  expect(ERROR_CODES[code as keyof typeof ERROR_CODES].status).toBe(status);
   expectClean(res.body);
 }
 
-const ARMOR_CODES = new Set(Object.keys(ARMOR_ERROR_CODES));
+const ARMOR_CODES = new Set(Object.keys(LIMIT_ERROR_CODES));
 
 /** Passed the limits and was executed (field errors from the departments would not be limit rejections). */
 function expectServed(res: GqlResponse) {
@@ -132,14 +133,14 @@ describe("shipped operations", () => {
 
   it("keeps a wide margin: each one passes tighter limits than the defaults", () => {
     const schema = buildSchema(readFileSync(join(ROOT, "schema/supergraph.graphql"), "utf8"));
-    const tight = { ...ARMOR_DEFAULTS, maxDepth: 10, maxAliases: 0, maxDirectives: 0 };
-    expect(ARMOR_DEFAULTS.maxDepth).toBeGreaterThanOrEqual(tight.maxDepth * 1.5);
-    const rules = createArmor(tight).validationRules;
+    const tight = { ...LIMIT_DEFAULTS, maxDepth: 10, maxAliases: 0, maxDirectives: 0 };
+    expect(LIMIT_DEFAULTS.maxDepth).toBeGreaterThanOrEqual(tight.maxDepth * 1.5);
+    const rules = createLimitsPlugin(tight).validationRules!;
     for (const name of shippedOperationNames()) {
-      const doc = parse(operation(name), { maxLexicalTokens: ARMOR_DEFAULTS.maxTokens / 10 });
+      const doc = parse(operation(name), { maxLexicalTokens: LIMIT_DEFAULTS.maxTokens / 10 });
       expect([name, validate(schema, doc, rules).map((e) => e.message)]).toEqual([name, []]);
       const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
-      expect([name, costErrors(schema, doc, op, { first: 1000 }, ARMOR_DEFAULTS.maxCost / 2).map((e) => e.message)]).toEqual([name, []]);
+      expect([name, costErrors(schema, doc, op, { first: 1000 }, LIMIT_DEFAULTS.maxCost / 2).map((e) => e.message)]).toEqual([name, []]);
     }
   });
 });
@@ -150,7 +151,7 @@ describe("remembered cost verdicts", () => {
   const op = doc.definitions[0] as OperationDefinitionNode;
 
   it("keys them by the page size a variable yields, so arbitrary values cannot grow the cache", () => {
-    const cost = costCache(ARMOR_DEFAULTS.maxCost);
+    const cost = costCache(LIMIT_DEFAULTS.maxCost);
     for (let i = 0; i < 200; i++) expect(cost(schema, doc, op, { n: `长字符串-${i}-${"x".repeat(1000)}` })).toEqual([]);
     expect(cost(schema, doc, op, { n: 5 })).toEqual([]);
     expect(cost(schema, doc, op, { n: 5.7 })).toEqual([]);
@@ -159,7 +160,7 @@ describe("remembered cost verdicts", () => {
   });
 
   it("never remembers a rejection, and never lets a large page through after a small one", () => {
-    const cost = costCache(ARMOR_DEFAULTS.maxCost);
+    const cost = costCache(LIMIT_DEFAULTS.maxCost);
     expect(cost(schema, doc, op, { n: 10 })).toEqual([]);
     expect(cost(schema, doc, op, { n: 1000 }).map((e) => e.extensions.code)).toEqual(["QUERY_TOO_COMPLEX"]);
     expect(cost(schema, doc, op, { n: 1000 }).map((e) => e.extensions.code)).toEqual(["QUERY_TOO_COMPLEX"]);
@@ -234,24 +235,24 @@ describe("operation limits", () => {
 describe("HTTP limits", () => {
   it("rejects a 2 MB body with 413 PAYLOAD_TOO_LARGE", async () => {
     const body = JSON.stringify({ query: "{ communities { id } }", variables: { pad: "x".repeat(2 * 1024 * 1024) } });
-    const res = await raw(gw.url, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const res = await raw(gw.url, { method: "POST", headers: { "content-type": "application/json", ...auth }, body });
     expectRejected(res, 413, "PAYLOAD_TOO_LARGE", /^The request body exceeds the limit of 262144 bytes\.$/);
   });
 
   it("rejects a body that is not JSON with BAD_REQUEST", async () => {
-    const res = await raw(gw.url, { method: "POST", headers: { "content-type": "application/json" }, body: `{"query": "{ communities { id } }"` });
+    const res = await raw(gw.url, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: `{"query": "{ communities { id } }"` });
     expectRejected(res, 400, "BAD_REQUEST", /not valid JSON/);
   });
 
   it("rejects an unsupported content type as JSON", async () => {
-    const res = await raw(gw.url, { method: "POST", headers: { "content-type": "application/xml", "apollo-require-preflight": "1" }, body: "<q/>" });
-    expectRejected(res, 415, "BAD_REQUEST");
+    const res = await raw(gw.url, { method: "POST", headers: { "content-type": "application/xml", "apollo-require-preflight": "1", ...auth }, body: "<q/>" });
+    expectRejected(res, 415, "UNSUPPORTED_MEDIA_TYPE");
   });
 
   it("rejects any batch with BATCHING_DISABLED by default", async () => {
     const one = { query: "{ communities { id } }" };
-    expectRejected(await post(gw.url, [one, one]), 400, "BATCHING_DISABLED");
-    expectRejected(await post(gw.url, [one]), 400, "BATCHING_DISABLED");
+    expectRejected(await post(gw.url, [one, one], auth), 400, "BATCHING_DISABLED");
+    expectRejected(await post(gw.url, [one], auth), 400, "BATCHING_DISABLED");
   });
 
   it("serves a batch within MAX_BATCH and rejects a larger one with BATCH_TOO_LARGE", async () => {
@@ -259,7 +260,7 @@ describe("HTTP limits", () => {
     const ok = await fetch(batching.url, { method: "POST", headers: { "content-type": "application/json", ...(await batchSys.as({ role: "data-steward" }, "data-quality")) }, body: JSON.stringify([op("P00000001"), op("P00000002"), op("P00000003")]) });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { data: { citizen: { id: string } } }[]).map((r) => r.data.citizen.id)).toEqual(["P00000001", "P00000002", "P00000003"]);
-    expectRejected(await post(batching.url, [op("P00000001"), op("P00000002"), op("P00000003"), op("P00000004")]), 400, "BATCH_TOO_LARGE", /^Batch of 4 operations exceeds the limit of 3\.$/);
+    expectRejected(await post(batching.url, [op("P00000001"), op("P00000002"), op("P00000003"), op("P00000004")], await batchSys.as({ role: "data-steward" }, "data-quality")), 400, "BATCH_TOO_LARGE", /^Batch of 4 operations exceeds the limit of 3\.$/);
   });
 
   it("applies the operation limits to each operation of a batch", async () => {
@@ -271,14 +272,20 @@ describe("HTTP limits", () => {
 
   it("rejects a GET without a preflight header with CSRF_BLOCKED and serves it with one", async () => {
     const url = `${gw.url}?query=${encodeURIComponent("{ communities { id } }")}`;
-    expectRejected(await raw(url, { method: "GET" }), 400, "CSRF_BLOCKED", /apollo-require-preflight/);
+    expectRejected(await raw(url, { method: "GET", headers: auth }), 400, "CSRF_BLOCKED", /apollo-require-preflight/);
     const ok = await raw(url, { method: "GET", headers: { "apollo-require-preflight": "true", ...auth } });
     expectServed(ok);
   });
 
   it("rejects a simple-content-type POST with CSRF_BLOCKED", async () => {
-    const res = await raw(gw.url, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ query: "{ communities { id } }" }) });
+    const res = await raw(gw.url, { method: "POST", headers: { "content-type": "text/plain", ...auth }, body: JSON.stringify({ query: "{ communities { id } }" }) });
     expectRejected(res, 400, "CSRF_BLOCKED");
+  });
+
+  it("checks the token before reading a body: without one, a 2 MB or broken body gets 401", async () => {
+    const big = JSON.stringify({ query: "{ communities { id } }", variables: { pad: "x".repeat(2 * 1024 * 1024) } });
+    expectRejected(await raw(gw.url, { method: "POST", headers: { "content-type": "application/json" }, body: big }), 401, "UNAUTHENTICATED");
+    expectRejected(await raw(gw.url, { method: "POST", headers: { "content-type": "application/json" }, body: "{oops" }), 401, "UNAUTHENTICATED");
   });
 
   it("leaves other endpoints alone", async () => {

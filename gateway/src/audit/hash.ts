@@ -19,6 +19,8 @@ export interface HashableRecord {
   purpose: string | null;
   citizens: readonly string[];
   fields: readonly string[];
+  /** The client's own x-request-id, when it sent one (records from before this field hash without it). */
+  clientRequestId?: string | null;
 }
 
 /** Code-unit order: deterministic and independent of locale. */
@@ -38,6 +40,8 @@ export function canonicalRecord(prevHash: string, r: HashableRecord): string {
     r.purpose,
     sorted(r.citizens),
     sorted(r.fields),
+    // Appended only when present, so records written before the field existed verify unchanged.
+    ...(r.clientRequestId !== null && r.clientRequestId !== undefined ? [["clientRequestId", r.clientRequestId]] : []),
   ]);
 }
 

@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { parse } from "graphql";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { LocalGraphQLDataSource } from "@apollo/gateway";
-import { checkPageSize, decodeCursor, encodeCursor } from "../../../subgraphs/kit/pagination";
+import { checkPageSize, decodeCursor } from "../../../subgraphs/kit/pagination";
+import type { CursorCodec } from "../../../subgraphs/kit/contract/cursor";
 import { apiError } from "../errors";
-import type { GovernedContext } from "../governance/governed-gateway";
-import type { Policy } from "../governance/policy";
+import type { GovernedContext } from "../governance/executor";
+import { purposeLabel, type Policy } from "../governance/policy";
 import type { AuditStore, StoredAccessRecord } from "./store";
 
 export const AUDIT_SUBGRAPH = "access-log";
@@ -19,13 +20,15 @@ function date(name: string, v: string | null | undefined): Date | undefined {
   return d;
 }
 
-export function createAuditDataSource(store: () => AuditStore, policy: Policy): LocalGraphQLDataSource {
+const isSeq = (k: string) => /^[1-9]\d{0,15}$/.test(k);
+
+export function createAuditDataSource(store: () => AuditStore, policy: Policy, cursors: CursorCodec): LocalGraphQLDataSource {
   const typeDefs = parse(readFileSync(join(__dirname, "schema.graphql"), "utf8"));
   async function page(list: string, filter: { citizenId?: string; callerId?: string; from?: Date; to?: Date }, first: number | undefined, after: string | null | undefined, view: (r: StoredAccessRecord) => StoredAccessRecord) {
     const n = checkPageSize(first);
-    const cursor = decodeCursor(list, after);
+    const cursor = decodeCursor(cursors, list, after, isSeq);
     const { records, hasNext, total } = await store().query({ ...filter, first: n, afterSeq: cursor ? Number(cursor) : undefined });
-    const edges = records.map((r) => ({ cursor: encodeCursor(list, String(r.seq)), node: view(r) }));
+    const edges = records.map((r) => ({ cursor: cursors.encode(list, String(r.seq)), node: view(r) }));
     return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: total };
   }
   const resolvers = {
@@ -36,12 +39,12 @@ export function createAuditDataSource(store: () => AuditStore, policy: Policy): 
         const me = ctx.caller?.sub;
         if (!me) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
         // A citizen sees only themselves in each record, never the other people the caller looked at.
-        return page("myAccessHistory", { citizenId: me }, a.first, a.after, (r) => ({ ...r, citizens: [me] }));
+        return page(`myAccessHistory:${me}`, { citizenId: me }, a.first, a.after, (r) => ({ ...r, citizens: [me] }));
       },
     },
     AccessRecord: {
       at: (r: StoredAccessRecord) => r.at.toISOString(),
-      purposeLabel: (r: StoredAccessRecord) => (r.purpose ? policy.purposes[r.purpose] ?? null : null),
+      purposeLabel: (r: StoredAccessRecord) => purposeLabel(policy, r.purpose),
     },
   };
   return new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs, resolvers }]));

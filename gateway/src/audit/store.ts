@@ -9,13 +9,13 @@ import type { SqlRunner } from "../../../subgraphs/kit/migrate";
 import { join } from "node:path";
 import { GENESIS_HASH, hashRecord } from "./hash";
 
-export interface AccessRecord { requestId: string; at: Date; callerId: string; callerName: string; organisation: string; role: string; purpose: string | null; citizens: string[]; fields: string[]; }
+export interface AccessRecord { requestId: string; clientRequestId?: string | null; at: Date; callerId: string; callerName: string; organisation: string; role: string; purpose: string | null; citizens: string[]; fields: string[]; }
 export interface StoredAccessRecord extends AccessRecord { seq: number; prevHash: string; hash: string; }
 /** from is inclusive, to exclusive; afterSeq is the keyset cursor (the seq of the last record of the previous page). */
 export interface AccessLogFilter { citizenId?: string; callerId?: string; from?: Date; to?: Date; afterSeq?: number; first: number; }
 export type VerifyResult = { ok: true; count: number; headHash: string } | { ok: false; count: number; firstBadSeq: number; reason: string };
 export interface AuditStore {
-  kind: "pglite" | "postgres";
+  kind: "pglite" | "postgres" | "disabled";
   /** Appends durably (committed) before resolving; throws if it cannot. Concurrent calls are serialised so the chain never forks. */
   append(rec: AccessRecord): Promise<StoredAccessRecord>;
   /** Ascending seq, keyset-paginated by afterSeq; total = count matching the filter (ignoring afterSeq). */
@@ -31,7 +31,7 @@ const MIGRATIONS_DIR = join(__dirname, "migrations");
 /** Advisory lock key shared by every gateway process appending to one PostgreSQL access log. */
 const APPEND_LOCK_KEY = 4_137_200_001;
 const VERIFY_BATCH = 5000;
-const COLUMNS = "seq, request_id, at, caller_id, caller_name, organisation, role, purpose, citizens, fields, prev_hash, hash";
+const COLUMNS = "seq, request_id, at, caller_id, caller_name, organisation, role, purpose, citizens, fields, prev_hash, hash, client_request_id";
 type Row = Record<string, unknown>;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -44,7 +44,7 @@ function normalise(r: AccessRecord): AccessRecord {
   if (!(r.at instanceof Date) || Number.isNaN(r.at.getTime())) throw new TypeError("access record at must be a valid Date");
   if (!Array.isArray(r.citizens) || !Array.isArray(r.fields)) throw new TypeError("access record citizens and fields must be arrays");
   return {
-    requestId: text("requestId", r.requestId), at: new Date(r.at.getTime()), callerId: text("callerId", r.callerId),
+    requestId: text("requestId", r.requestId), clientRequestId: r.clientRequestId === null || r.clientRequestId === undefined ? null : text("clientRequestId", r.clientRequestId), at: new Date(r.at.getTime()), callerId: text("callerId", r.callerId),
     callerName: text("callerName", r.callerName), organisation: text("organisation", r.organisation), role: text("role", r.role),
     purpose: r.purpose === null ? null : text("purpose", r.purpose),
     citizens: r.citizens.map((c) => text("citizens[]", c)), fields: r.fields.map((f) => text("fields[]", f)),
@@ -53,7 +53,7 @@ function normalise(r: AccessRecord): AccessRecord {
 
 function toStored(r: Row): StoredAccessRecord {
   return {
-    seq: Number(r.seq), requestId: String(r.request_id), at: r.at instanceof Date ? r.at : new Date(String(r.at)),
+    seq: Number(r.seq), requestId: String(r.request_id), clientRequestId: r.client_request_id === null || r.client_request_id === undefined ? null : String(r.client_request_id), at: r.at instanceof Date ? r.at : new Date(String(r.at)),
     callerId: String(r.caller_id), callerName: String(r.caller_name), organisation: String(r.organisation), role: String(r.role),
     purpose: r.purpose === null ? null : String(r.purpose), citizens: (r.citizens as string[]) ?? [], fields: (r.fields as string[]) ?? [],
     prevHash: String(r.prev_hash), hash: String(r.hash),
@@ -83,8 +83,8 @@ export async function openAuditStore(opts: AuditStoreOptions): Promise<AuditStor
       seq++;
       const hash = hashRecord(prevHash, { ...rec, seq });
       const base = params.length;
-      params.push(seq, rec.requestId, rec.at, rec.callerId, rec.callerName, rec.organisation, rec.role, rec.purpose, rec.citizens, rec.fields, prevHash, hash);
-      rows.push(`(${Array.from({ length: 12 }, (_, i) => `$${base + i + 1}`).join(", ")})`);
+      params.push(seq, rec.requestId, rec.at, rec.callerId, rec.callerName, rec.organisation, rec.role, rec.purpose, rec.citizens, rec.fields, prevHash, hash, rec.clientRequestId ?? null);
+      rows.push(`(${Array.from({ length: 13 }, (_, i) => `$${base + i + 1}`).join(", ")})`);
       stored.push({ ...rec, seq, prevHash, hash });
       prevHash = hash;
     }

@@ -10,7 +10,7 @@ export type WriterRequest =
 export type WriterAnswer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string } };
 
 export type WriterReply =
-  | { ready: true; kind: "pglite" | "postgres" }
+  | { ready: true; kind: "pglite" | "postgres" | "disabled" }
   | { ready: false; error: string }
   /** A new log was created; this writer exits and the next one opens it. */
   | { ready: false; created: true }

@@ -1,6 +1,8 @@
 /**
  * Caller identity: a JWT verified with jose — HS256 with a local secret (embedded default) or a JWKS URL
- * (production). Claims: sub, name, org, roles, scope (space-separated), area {grids, communities, buildings}.
+ * (production). Claims: sub, name, org, roles, scope (space-separated), area {grids, communities, buildings},
+ * and `exp` (required): a token lives at most `maxLifetimeS` (counted from `iat`, or from now without one),
+ * and one issued in the future (beyond the allowed clock skew) is refused.
  */
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload } from "jose";
 import { createHash } from "node:crypto";
@@ -23,6 +25,12 @@ export interface IdentityOptions {
   issuer: string;
   audience: string;
   knownRoles: string[];
+  /** Longest accepted token lifetime, seconds (exp − iat, and exp − now). */
+  maxLifetimeS: number;
+  /** Clock difference tolerated between the identity provider and the gateway, seconds. */
+  clockSkewS: number;
+  /** The current time (tests); default: the system clock. */
+  now?: () => number;
   /** Verified tokens remembered (by the token's hash, until it expires, at most VERIFIED_TTL_MS); 0 turns it off. */
   cacheSize?: number;
 }
@@ -49,7 +57,9 @@ export function createIdentity(opts: IdentityOptions) {
   // Verifying a JWT costs more than the rest of a small request's governance; a caller sends the same token
   // many times. Only successful verifications are kept, per token (per caller), bounded, never past `exp`.
   // Each entry lives until its token's `exp` (at most VERIFIED_TTL_MS): the cache's own ttl ends it.
-  const verified = opts.cacheSize === 0 ? undefined : new LRUCache<string, Caller>({ max: opts.cacheSize ?? 10_000 });
+  const known = new Set(opts.knownRoles);
+  const nowMs = opts.now ?? Date.now;
+  const verified = opts.cacheSize === 0 ? undefined : new LRUCache<string, Caller>({ max: opts.cacheSize ?? 10_000, perf: { now: nowMs }, ttlResolution: 0 });
   return async function authenticate(authorization: string | undefined): Promise<Caller> {
     if (!authorization) throw unauthenticated("UNAUTHENTICATED", "Sign in: send `Authorization: Bearer <token>`.");
     const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
@@ -59,7 +69,7 @@ export function createIdentity(opts: IdentityOptions) {
     const hit = verified?.get(key);
     if (hit) return hit;
     const { caller, exp } = await verify(m[1]);
-    const ttl = exp === undefined ? 0 : Math.min(exp * 1000 - Date.now(), VERIFIED_TTL_MS);
+    const ttl = exp === undefined ? 0 : Math.min(exp * 1000 - nowMs(), VERIFIED_TTL_MS);
     if (verified && ttl > 0) verified.set(key, caller, { ttl });
     return caller;
   };
@@ -71,15 +81,26 @@ export function createIdentity(opts: IdentityOptions) {
         issuer: opts.issuer,
         audience: opts.audience,
         algorithms: opts.jwksUrl ? ["RS256", "ES256", "EdDSA", "PS256"] : ["HS256"],
+        requiredClaims: ["exp"],
+        clockTolerance: opts.clockSkewS,
+        currentDate: new Date(nowMs()),
       });
       payload = result.payload;
     } catch (e) {
       if (e instanceof joseErrors.JWTExpired) throw unauthenticated("TOKEN_EXPIRED", "The token has expired; sign in again.");
+      if (e instanceof joseErrors.JWTClaimValidationFailed && e.claim === "exp") throw unauthenticated("INVALID_TOKEN", "The token has no expiry (exp); tokens must expire.");
       throw unauthenticated("INVALID_TOKEN", "The token is not valid.");
+    }
+    const now = Math.floor(nowMs() / 1000);
+    const exp = payload.exp as number;
+    const iat = typeof payload.iat === "number" ? payload.iat : undefined;
+    if (iat !== undefined && iat > now + opts.clockSkewS) throw unauthenticated("INVALID_TOKEN", "The token was issued in the future.");
+    if (exp - (iat ?? now) > opts.maxLifetimeS || exp - now > opts.maxLifetimeS + opts.clockSkewS) {
+      throw unauthenticated("INVALID_TOKEN", `The token lives longer than the ${opts.maxLifetimeS} s this gateway accepts.`);
     }
     const c = claims.safeParse(payload);
     if (!c.success) throw unauthenticated("INVALID_TOKEN", "The token lacks required claims (sub, org, roles).");
-    const role = c.data.roles.find((r) => opts.knownRoles.includes(r));
+    const role = c.data.roles.find((r) => known.has(r));
     if (!role) throw unauthenticated("INVALID_TOKEN", "The token carries no known role.");
     const { grids, communities, buildings } = c.data.area;
     // Shared by every request carrying this token while it is remembered: frozen, so no request can alter it.

@@ -1,14 +1,19 @@
 /**
  * Authorizes an operation before any subgraph is called: every selected field is checked against the
- * requirements declared in the supergraph (scopes, policies) and the role → purpose → sensitivity policy.
- * Denied fields are removed from the document (they come back null with an error carrying their path);
- * masked fields are noted for the response; selections on citizen-owned types get the owner's id injected
- * so the access log knows whose data was returned.
+ * requirements declared in the supergraph (@authenticated, scopes, policies) and the role → purpose →
+ * sensitivity policy, with mask completions (a field that would complete a masked value is not shown in
+ * full either). Denied fields are removed from the document (they come back null with an error carrying
+ * their path); masked fields are noted for the response walk.
+ *
+ * The executed document then gets what the response walk needs, under aliases in the reserved `_cg_`
+ * namespace that never reach the client: the owner of every object whose type declares one (@owner), so
+ * the access log knows whose data was returned; `__typename` where a selection is on an interface or union;
+ * and `__typename` in a selection left empty by removals, so its parent still comes back as an object.
  */
-import { BREAK, Kind, TypeInfo, getNamedType, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
+import { BREAK, getNamedType, isAbstractType, isObjectType, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type GraphQLNamedType, type GraphQLSchema, type OperationDefinitionNode, type SelectionNode, type SelectionSetNode } from "graphql";
 import type { Caller } from "../auth/identity";
-import type { Decision, Policy, SensitivityClass } from "./policy";
-import type { Rules } from "./requirements";
+import { decisionsFor, policyRoles, type Decision, type Policy, type SensitivityClass } from "./policy";
+import type { FieldRule, Rules, SchemaGovernance } from "./requirements";
 
 export interface Denied {
   path: string[];
@@ -17,21 +22,22 @@ export interface Denied {
 }
 
 export interface AuthorizedOperation {
-  /** The operation to execute, or null when nothing is left to fetch. */
+  /** The operation to execute (one operation, fragments inlined), or null when nothing is left to fetch. */
   document: DocumentNode | null;
   denied: Denied[];
   /** Masked fields and how (mask kind, or undefined to withhold). */
   masked: Map<string, string | undefined>;
 }
 
-/** Field holding the owner of a type's personal data (selected as `_cg_owner { _cg_id: id }`). */
-export const OWNER_FIELD: Record<string, string> = { ElderProfile: "citizen", Residence: "citizen", HouseholdMember: "citizen", Finding: "citizen", Household: "head" };
-/** Fields of a citizen whose objects belong to that same citizen (their owner is the parent). */
-const OWNED_BY_PARENT = new Set(["Citizen.residences", "Citizen.elderProfile"]);
-export const ID_ALIAS = "_cg_id";
-export const OWNER_ALIAS = "_cg_owner";
-/** Response keys starting with this are the gateway's own (injected ids); a client may not use them. */
+/** Response keys starting with this are the gateway's own; a client may not use them. */
 export const RESERVED_PREFIX = "_cg_";
+/** The owner of an object (an id, a list of ids, or an object carrying its own `_cg_owner`). */
+export const OWNER_ALIAS = "_cg_owner";
+/** `__typename`, where the walk must know an object's concrete type or a selection would be empty. */
+export const TYPENAME_ALIAS = "_cg_t";
+
+const ORDER: Decision[] = ["allow", "mask", "deny"];
+const stricter = (a: Decision, b: Decision): Decision => (ORDER.indexOf(a) >= ORDER.indexOf(b) ? a : b);
 
 const field = (name: string, alias?: string, selectionSet?: SelectionSetNode): FieldNode => ({
   kind: Kind.FIELD,
@@ -39,14 +45,26 @@ const field = (name: string, alias?: string, selectionSet?: SelectionSetNode): F
   alias: alias ? { kind: Kind.NAME, value: alias } : undefined,
   selectionSet,
 });
-/**
- * Whether a selection is the owner field as the operation's own, always-present selection (unaliased, with
- * sub-selections, no @skip/@include): only then can the response walk read the owner from it.
- */
-export function isOwnerSelection(sel: FieldNode, ownerField: string): boolean {
-  return !sel.alias && sel.name.value === ownerField && !!sel.selectionSet && !sel.directives?.length;
+const typenameField = field("__typename", TYPENAME_ALIAS);
+
+/** Whether a selection is the given field as the operation's own, always-present, unaliased selection. */
+export function isPlainSelection(sel: SelectionNode, name: string): sel is FieldNode {
+  return sel.kind === Kind.FIELD && !sel.alias && sel.name.value === name && !sel.directives?.length;
 }
-const idSelection: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: [field("id", ID_ALIAS)] };
+
+/**
+ * Whether a type's owner can be read from the operation's own selection of its owner field: the field returns
+ * an object whose owner is a plain id (Citizen), so that object carries the injected `_cg_owner` itself.
+ */
+export function ownerReadableFromSelection(schema: GraphQLSchema, gov: SchemaGovernance, typeName: string): boolean {
+  const o = gov.owners.get(typeName);
+  const type = schema.getType(typeName);
+  if (!o || !type || !isObjectType(type)) return false;
+  const target = type.getFields()[o.field] ? getNamedType(type.getFields()[o.field].type) : undefined;
+  const inner = target && isObjectType(target) ? gov.owners.get(target.name) : undefined;
+  const innerField = inner && target && isObjectType(target) ? target.getFields()[inner.field] : undefined;
+  return !!innerField && !isObjectType(getNamedType(innerField.type));
+}
 
 /** The sensitivity classes an operation selects (to decide whether a purpose is needed). */
 export function classesSelected(schema: GraphQLSchema, op: OperationDefinitionNode, rules: Rules): Set<SensitivityClass> {
@@ -78,11 +96,41 @@ export function reservedAlias(op: OperationDefinitionNode): string | undefined {
   return found;
 }
 
-export function authorize(schema: GraphQLSchema, op: OperationDefinitionNode, rules: Rules, policy: Policy, caller: Caller, purpose: string | null): AuthorizedOperation {
-  const decisions = purpose ? policy.roles[caller.role]?.purposes[purpose] : undefined;
-  const decide = (cls: SensitivityClass): Decision => (cls === "PUBLIC" ? "allow" : decisions?.[cls] ?? (cls === "INTERNAL" ? "allow" : "deny"));
-  const hasScopes = (groups: string[][]) => groups.some((all) => all.every((s) => caller.scopes.includes(s)));
-  const hasPolicies = (groups: string[][]) => groups.some((all) => all.every((p) => (policy.policies[p] ?? []).includes(caller.role)));
+/** Decides, for one caller and purpose, what each field coordinate yields (with the reason when denied). */
+export function createDecider(gov: SchemaGovernance, policy: Policy, caller: Caller | null, purpose: string | null) {
+  const decisions = caller ? decisionsFor(policy, caller.role, purpose) : undefined;
+  const classDecision = (cls: SensitivityClass): Decision => (cls === "PUBLIC" ? "allow" : decisions?.[cls] ?? (cls === "INTERNAL" && caller ? "allow" : "deny"));
+  const hasScopes = (groups: string[][]) => !!caller && groups.some((all) => all.every((s) => caller.scopes.includes(s)));
+  const hasPolicies = (groups: string[][]) => !!caller && groups.some((all) => all.every((p) => policyRoles(policy, p).includes(caller.role)));
+  // Fields that complete a masked value: target → the fields whose mask they would complete.
+  const completes = new Map<string, string[]>();
+  for (const [masked, targets] of Object.entries(policy.completions)) for (const t of targets) completes.set(t, [...(completes.get(t) ?? []), masked]);
+
+  function own(rule: FieldRule | undefined): { decision: Decision; reason?: string } {
+    if (!rule) return { decision: "allow" };
+    if (rule.authenticated && !caller) return { decision: "deny", reason: "requires an authenticated caller" };
+    if (rule.scopes && !hasScopes(rule.scopes)) return { decision: "deny", reason: `requires scope ${rule.scopes.map((g) => g.join(" and ")).join(" or ")}` };
+    if (rule.policies && !hasPolicies(rule.policies)) return { decision: "deny", reason: `requires policy ${rule.policies.map((g) => g.join(" and ")).join(" or ")}` };
+    if (!rule.sensitivity) return { decision: caller ? "allow" : "deny", reason: caller ? undefined : "requires an authenticated caller" };
+    const d = classDecision(rule.sensitivity.class);
+    return { decision: d, reason: d === "deny" ? `${rule.sensitivity.class} data is not available to role ${caller?.role ?? "(anonymous)"} for purpose ${purpose ?? "(none)"}` : undefined };
+  }
+
+  const cache = new Map<string, { decision: Decision; reason?: string }>();
+  return function decide(coordinate: string): { decision: Decision; reason?: string } {
+    let d = cache.get(coordinate);
+    if (d) return d;
+    d = own(gov.rules.get(coordinate));
+    // A mask may not hide only what another field shows: when this field would complete a value the caller
+    // sees masked, it is not shown in full either.
+    if (d.decision === "allow" && completes.get(coordinate)?.some((m) => own(gov.rules.get(m)).decision === "mask")) d = { decision: "mask" };
+    cache.set(coordinate, d);
+    return d;
+  };
+}
+
+export function authorize(schema: GraphQLSchema, op: OperationDefinitionNode, gov: SchemaGovernance, policy: Policy, caller: Caller | null, purpose: string | null): AuthorizedOperation {
+  const decide = createDecider(gov, policy, caller, purpose);
   const denied: Denied[] = [];
   const masked = new Map<string, string | undefined>();
   const path: string[] = [];
@@ -96,39 +144,45 @@ export function authorize(schema: GraphQLSchema, op: OperationDefinitionNode, ru
         const def = info.getFieldDef();
         if (!parent || !def) return undefined;
         const coordinate = `${parent.name}.${def.name}`;
-        const rule = rules.get(coordinate);
-        if (!rule) return undefined;
-        let reason: string | null = null;
-        if (rule.scopes && !hasScopes(rule.scopes)) reason = `requires scope ${rule.scopes.map((g) => g.join(" and ")).join(" or ")}`;
-        else if (rule.policies && !hasPolicies(rule.policies)) reason = `requires policy ${rule.policies.map((g) => g.join(" and ")).join(" or ")}`;
-        else if (rule.sensitivity) {
-          const d = decide(rule.sensitivity.class);
-          if (d === "deny") reason = `${rule.sensitivity.class} data is not available to role ${caller.role} for purpose ${purpose ?? "(none)"}`;
-          else if (d === "mask") masked.set(coordinate, rule.sensitivity.mask);
-        }
-        if (reason) {
-          denied.push({ path: [...path], coordinate, reason });
+        const { decision, reason } = decide(coordinate);
+        if (decision === "deny") {
+          denied.push({ path: [...path], coordinate, reason: reason ?? "not allowed" });
           path.pop();
           return null; // remove the field; leave() is not called for removed nodes
         }
+        if (decision === "mask") masked.set(coordinate, gov.rules.get(coordinate)?.sensitivity?.mask);
         return undefined;
       },
       leave() {
         path.pop();
       },
     },
-  }));
+  })) as OperationDefinitionNode;
 
-  // Drop selections left empty by removals, then inject owner ids for the access log. An owned object needs
-  // no owner of its own when the operation already selects its owner field (that Citizen selection carries
-  // the id) or when it is reached from its owner (Citizen.residences): the response walk takes the owner from there.
-  const info2 = new TypeInfo(schema);
+  const finished = inject(schema, filtered, gov);
+  const empty = finished.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.alias?.value === TYPENAME_ALIAS);
+  return { document: empty ? null : { kind: Kind.DOCUMENT, definitions: [finished] }, denied, masked };
+}
+
+/** Adds owner ids and `__typename` where the response walk needs them (see the file comment). */
+function inject(schema: GraphQLSchema, op: OperationDefinitionNode, gov: SchemaGovernance): OperationDefinitionNode {
+  const info = new TypeInfo(schema);
   const enclosing: string[] = [];
-  const finished = visit(filtered, visitWithTypeInfo(info2, {
+  const ownerSelection = (type: GraphQLNamedType | undefined, depth = 0): SelectionSetNode | undefined => {
+    const o = type ? gov.owners.get(type.name) : undefined;
+    if (!type || !o || !isObjectType(type) || depth > 4) return undefined;
+    const f = type.getFields()[o.field];
+    if (!f) return undefined;
+    const target = getNamedType(f.type);
+    const child = isObjectType(target) ? ownerSelection(target, depth + 1) : undefined;
+    if (isObjectType(target) && !child) return undefined;
+    return { kind: Kind.SELECTION_SET, selections: [field(o.field, OWNER_ALIAS, child)] };
+  };
+  return visit(op, visitWithTypeInfo(info, {
     Field: {
       enter(node) {
-        const parent = info2.getParentType();
-        enclosing.push(parent ? `${getNamedType(parent).name}.${node.name.value}` : "");
+        const parent = info.getParentType();
+        enclosing.push(parent ? `${parent.name}.${node.name.value}` : "");
       },
       leave() {
         enclosing.pop();
@@ -136,20 +190,27 @@ export function authorize(schema: GraphQLSchema, op: OperationDefinitionNode, ru
     },
     SelectionSet: {
       leave(node) {
-        const type = info2.getParentType();
-        const selections = node.selections.filter((s) => s.kind !== Kind.FIELD || !s.selectionSet || s.selectionSet.selections.length > 0);
-        const name = type ? getNamedType(type).name : undefined;
-        if (selections.length && name === "Citizen") selections.push(field("id", ID_ALIAS));
-        if (selections.length && name && OWNER_FIELD[name]) {
-          const fromOwner = OWNED_BY_PARENT.has(enclosing[enclosing.length - 1] ?? "");
-          const ownerSelected = selections.some((s) => s.kind === Kind.FIELD && isOwnerSelection(s, OWNER_FIELD[name]));
-          if (!fromOwner && !ownerSelected) selections.push(field(OWNER_FIELD[name], OWNER_ALIAS, idSelection));
+        const type = info.getParentType() ?? undefined;
+        const selections = [...node.selections];
+        if (type && isAbstractType(type)) {
+          // The walk picks the concrete type by __typename; each possible type that has an owner gets it.
+          selections.push(typenameField);
+          for (const possible of schema.getPossibleTypes(type)) {
+            const injected = ownerSelection(possible);
+            if (injected) selections.push({ kind: Kind.INLINE_FRAGMENT, typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: possible.name } }, selectionSet: injected });
+          }
+          return { ...node, selections };
+        }
+        if (selections.length === 0) selections.push(typenameField);
+        const o = type ? gov.owners.get(type.name) : undefined;
+        if (o && type) {
+          const reachedFromOwner = o.parents.includes(enclosing[enclosing.length - 1] ?? "");
+          const ownerObjectSelected = ownerReadableFromSelection(schema, gov, type.name) && selections.some((s) => isPlainSelection(s, o.field) && !!s.selectionSet);
+          const injected = ownerSelection(type);
+          if (!reachedFromOwner && !ownerObjectSelected && injected) selections.push(...injected.selections);
         }
         return { ...node, selections };
       },
     },
   })) as OperationDefinitionNode;
-
-  const empty = finished.selectionSet.selections.length === 0;
-  return { document: empty ? null : { kind: Kind.DOCUMENT, definitions: [finished] }, denied, masked };
 }

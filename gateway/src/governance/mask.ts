@@ -1,5 +1,5 @@
-/** Masks a value for callers without the unmask right: ID number 110105********1234, phone 138****5678, name 张*. */
-import type { Policy } from "./policy";
+/** Masks a value for callers whose policy says `mask`: ID number 110105********1234, phone 138****5678, name 张*. */
+import { maskOf, type Policy } from "./policy";
 
 export function maskString(value: string, keepStart: number, keepEnd: number): string {
   const chars = [...value]; // code points: Chinese characters count as one
@@ -10,7 +10,7 @@ export function maskString(value: string, keepStart: number, keepEnd: number): s
 
 /** The masked form of a value: strings (and lists of strings) by the mask kind; anything else withheld. */
 export function maskValue(policy: Policy, kind: string | undefined, value: unknown): unknown {
-  const m = kind ? policy.masks[kind] : undefined;
+  const m = maskOf(policy, kind);
   if (value === null || value === undefined) return value;
   if (!m) return null;
   if (typeof value === "string") return maskString(value, m.keepStart, m.keepEnd);

@@ -1,81 +1,130 @@
 /**
- * Post-processes a governed response: puts null (with an error) where fields were denied, masks values,
- * collects whose personal data was returned and which fields (for the access log), and removes the ids
- * injected for that purpose.
+ * Post-processes a governed response: masks values, collects whose personal data was returned and which
+ * fields (for the access log), removes what the gateway injected (`_cg_*` aliases), and puts null (with an
+ * error) where fields were denied.
  *
- * The operation is compiled once per authorization plan into a tree of steps (response key, coordinate,
- * mask, whether the field is personal, the child tree), so walking a response does no schema lookups or
- * string building per object. Injected ids are removed by setting them to undefined (JSON leaves them
- * out) rather than with `delete`, which would turn every response object into a slow dictionary object.
+ * The executed operation is compiled once per authorization plan into a tree of steps per concrete type
+ * (response key, coordinate, mask, whether the field is personal, the child walkers), so walking a response
+ * does no schema lookups or string building per object. Injected keys are removed by setting them to
+ * undefined (JSON leaves them out) rather than with `delete`, which would make every object a slow
+ * dictionary object.
+ *
+ * Every personal value must be attributable to its owners. One that is not (a schema without an @owner
+ * where one is needed) is counted in `unattributed`, and the caller refuses the response (fail closed).
  */
-import { getNamedType, isObjectType, Kind, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
-import { ID_ALIAS, isOwnerSelection, OWNER_ALIAS, OWNER_FIELD, type Denied } from "./authorize";
-import { maskValue } from "./mask";
-import type { Policy } from "./policy";
-import type { Rules } from "./requirements";
+import { getNamedType, isAbstractType, isObjectType, Kind, type GraphQLCompositeType, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
+import { isPlainSelection, ownerReadableFromSelection, OWNER_ALIAS, RESERVED_PREFIX, TYPENAME_ALIAS } from "./authorize";
+import type { Rules, SchemaGovernance } from "./requirements";
 
 export interface AccessSummary {
   citizens: Set<string>;
   fields: Set<string>;
+  /** Personal values whose owner could not be determined. */
+  unattributed: number;
 }
+
+export type MaskFn = (kind: string | undefined, value: unknown) => unknown;
 
 type Obj = Record<string, unknown>;
 
 interface Step {
   key: string;
+  /** Coordinate as authorized (the type the field was selected on), for masks. */
   coordinate: string;
   /** Present when the field is masked: the mask kind (undefined: withheld). */
   mask?: { kind: string | undefined };
   personal: boolean;
-  child?: Walker;
+  child?: Node;
 }
-/** The steps of one selection set on one object type, inline fragments on the same type merged in. */
+
 interface Walker {
   steps: Step[];
-  /** Whether objects here carry injected ids to read and remove. */
-  injected: boolean;
-  /** The owner field selected by the operation itself (its Citizen selection carries the injected id). */
+  /** Whether the type declares an owner (@owner): then each of its objects must name one. */
+  owned: boolean;
+  /** The owner field selected by the operation itself (its object carries the injected owner). */
   ownerKey?: string;
 }
 
-function compile(schema: GraphQLSchema, type: GraphQLObjectType, set: SelectionSetNode, rules: Rules, masked: Map<string, string | undefined>): Walker {
-  const walker: Walker = { steps: [], injected: false };
-  const ownerField = OWNER_FIELD[type.name];
-  const add = (s: SelectionSetNode) => {
-    for (const sel of s.selections) {
+/** A selection set compiled for each concrete type it can hold. */
+interface Node {
+  /** The walker when the selection is on an object type. */
+  only?: Walker;
+  /** Walkers by __typename when it is on an interface or union. */
+  byType?: Map<string, Walker>;
+}
+
+interface Selection {
+  set: SelectionSetNode;
+  /** The type the selection set is written on. */
+  on: GraphQLCompositeType;
+}
+
+function applies(schema: GraphQLSchema, condition: string | undefined, concrete: GraphQLObjectType): boolean {
+  if (!condition || condition === concrete.name) return true;
+  const t = schema.getType(condition);
+  return !!t && isAbstractType(t) && schema.isSubType(t, concrete);
+}
+
+function compileWalker(schema: GraphQLSchema, concrete: GraphQLObjectType, sets: Selection[], gov: SchemaGovernance, masked: Map<string, string | undefined>): Walker {
+  const owner = gov.owners.get(concrete.name);
+  const walker: Walker = { steps: [], owned: !!owner };
+  const children = new Map<string, { type: GraphQLCompositeType; sets: Selection[] }>();
+  const add = ({ set, on }: Selection) => {
+    for (const sel of set.selections) {
       if (sel.kind === Kind.INLINE_FRAGMENT) {
-        const t = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
-        if (t && isObjectType(t) && t.name === type.name) add(sel.selectionSet);
+        if (applies(schema, sel.typeCondition?.name.value, concrete)) {
+          const t = sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) as GraphQLCompositeType) : on;
+          add({ set: sel.selectionSet, on: t });
+        }
         continue;
       }
       if (sel.kind !== Kind.FIELD) continue;
       const key = sel.alias?.value ?? sel.name.value;
-      if (ownerField && isOwnerSelection(sel, ownerField)) walker.ownerKey = ownerField;
-      if (key === ID_ALIAS || key === OWNER_ALIAS) {
-        walker.injected = true;
-        continue;
-      }
-      const coordinate = `${type.name}.${sel.name.value}`;
-      const cls = rules.get(coordinate)?.sensitivity?.class;
-      const def = type.getFields()[sel.name.value];
+      if (owner && sel.selectionSet && isPlainSelection(sel, owner.field) && ownerReadableFromSelection(schema, gov, concrete.name)) walker.ownerKey = owner.field;
+      if (key.startsWith(RESERVED_PREFIX)) continue;
+      const def = concrete.getFields()[sel.name.value];
       const named = def ? getNamedType(def.type) : undefined;
+      // The same response key selected twice (e.g. in two fragments) merges its sub-selections.
+      const existing = walker.steps.find((s) => s.key === key);
+      if (sel.selectionSet && named && (isObjectType(named) || isAbstractType(named))) {
+        const c = children.get(key) ?? { type: named, sets: [] };
+        c.sets.push({ set: sel.selectionSet, on: named });
+        children.set(key, c);
+      }
+      if (existing) continue;
+      const coordinate = `${on.name}.${sel.name.value}`;
+      const cls = rules(gov).get(coordinate)?.sensitivity?.class ?? rules(gov).get(`${concrete.name}.${sel.name.value}`)?.sensitivity?.class;
+      const maskCoordinate = masked.has(coordinate) ? coordinate : masked.has(`${concrete.name}.${sel.name.value}`) ? `${concrete.name}.${sel.name.value}` : undefined;
       walker.steps.push({
         key,
-        coordinate,
-        mask: masked.has(coordinate) ? { kind: masked.get(coordinate) } : undefined,
+        coordinate: `${concrete.name}.${sel.name.value}`,
+        mask: maskCoordinate ? { kind: masked.get(maskCoordinate) } : undefined,
         personal: cls === "PERSONAL" || cls === "SENSITIVE",
-        child: sel.selectionSet && named && isObjectType(named) ? compile(schema, named, sel.selectionSet, rules, masked) : undefined,
       });
     }
   };
-  add(set);
+  for (const s of sets) add(s);
+  for (const step of walker.steps) {
+    const c = children.get(step.key);
+    if (c) step.child = compileNode(schema, c.type, c.sets, gov, masked);
+  }
   return walker;
 }
 
-/** Compiled walkers by executed operation (one per cached authorization plan, so masks are fixed with it). */
-const compiled = new WeakMap<OperationDefinitionNode, Walker | null>();
+const rules = (gov: SchemaGovernance): Rules => gov.rules;
 
-function setDenied(data: unknown, path: string[]): void {
+function compileNode(schema: GraphQLSchema, type: GraphQLCompositeType, sets: Selection[], gov: SchemaGovernance, masked: Map<string, string | undefined>): Node {
+  if (isObjectType(type)) return { only: compileWalker(schema, type, sets, gov, masked) };
+  const byType = new Map<string, Walker>();
+  for (const t of schema.getPossibleTypes(type)) byType.set(t.name, compileWalker(schema, t, sets, gov, masked));
+  return { byType };
+}
+
+/** Compiled walkers by executed operation (one per cached authorization plan, so masks are fixed with it). */
+const compiled = new WeakMap<OperationDefinitionNode, Node | null>();
+
+/** Puts null where a denied field would be (its parent objects are in the response: see authorize's placeholders). */
+export function setDenied(data: unknown, path: string[]): void {
   if (data === null || data === undefined) return;
   if (Array.isArray(data)) return data.forEach((d) => setDenied(d, path));
   const o = data as Obj;
@@ -86,43 +135,70 @@ function setDenied(data: unknown, path: string[]): void {
   setDenied(o[path[0]], path.slice(1));
 }
 
-export function processResponse(schema: GraphQLSchema, op: OperationDefinitionNode, data: Obj | null | undefined, rules: Rules, policy: Policy, masked: Map<string, string | undefined>, denied: Denied[]): AccessSummary {
-  const summary: AccessSummary = { citizens: new Set(), fields: new Set() };
-  let walker = compiled.get(op);
-  if (walker === undefined) {
-    const root = schema.getRootType(op.operation);
-    walker = root ? compile(schema, root, op.selectionSet, rules, masked) : null;
-    compiled.set(op, walker);
+/** The owners an injected or selected owner value names: an id, ids, or an object carrying its own owner. */
+function ownersOf(v: unknown, depth = 0): string[] | undefined {
+  if (typeof v === "string") return [v];
+  if (depth > 5) return undefined;
+  if (Array.isArray(v)) {
+    const out: string[] = [];
+    for (const x of v) {
+      const o = ownersOf(x, depth + 1);
+      if (!o) return undefined;
+      out.push(...o);
+    }
+    return out;
   }
-  if (data && walker) walk(walker, data, undefined, false);
-  if (data) for (const d of denied) setDenied(data, d.path);
+  if (v && typeof v === "object") return ownersOf((v as Obj)[OWNER_ALIAS], depth + 1);
+  return undefined;
+}
+
+export function processResponse(schema: GraphQLSchema, op: OperationDefinitionNode, data: Obj | null | undefined, gov: SchemaGovernance, mask: MaskFn, masked: Map<string, string | undefined>): AccessSummary {
+  const summary: AccessSummary = { citizens: new Set(), fields: new Set(), unattributed: 0 };
+  let root = compiled.get(op);
+  if (root === undefined) {
+    const type = schema.getRootType(op.operation);
+    root = type ? compileNode(schema, type, [{ set: op.selectionSet, on: type }], gov, masked) : null;
+    compiled.set(op, root);
+  }
+  if (data && root) walk(root, data, undefined, false);
   return summary;
 
   /** `underPersonal`: the value is what a personal field returned, so each object's owner is recorded. */
-  function walk(w: Walker, value: unknown, owner: string | undefined, underPersonal: boolean): void {
+  function walk(node: Node, value: unknown, owner: string[] | undefined, underPersonal: boolean): void {
     if (value === null || value === undefined) return;
     if (Array.isArray(value)) {
-      for (const v of value) walk(w, v, owner, underPersonal);
+      for (const v of value) walk(node, v, owner, underPersonal);
       return;
     }
     const obj = value as Obj;
-    let own = w.ownerKey ? (((obj[w.ownerKey] as Obj | null | undefined)?.[ID_ALIAS] as string | undefined) ?? owner) : owner;
-    if (w.injected) {
-      own = (obj[ID_ALIAS] as string | undefined) ?? ((obj[OWNER_ALIAS] as Obj | null | undefined)?.[ID_ALIAS] as string | undefined) ?? own;
-      if (obj[ID_ALIAS] !== undefined) obj[ID_ALIAS] = undefined;
-      if (obj[OWNER_ALIAS] !== undefined) obj[OWNER_ALIAS] = undefined;
+    const w = node.only ?? node.byType?.get(obj[TYPENAME_ALIAS] as string);
+    if (obj[TYPENAME_ALIAS] !== undefined) obj[TYPENAME_ALIAS] = undefined;
+    let own = owner;
+    if (w?.ownerKey) own = ownersOf(obj[w.ownerKey]) ?? own;
+    if (obj[OWNER_ALIAS] !== undefined) {
+      own = ownersOf(obj[OWNER_ALIAS]) ?? own;
+      obj[OWNER_ALIAS] = undefined;
     }
     // e.g. Unit.currentResidents: which citizens live there is their personal data, whatever is selected of them.
-    if (underPersonal && own) summary.citizens.add(own);
+    if (underPersonal && own) for (const c of own) summary.citizens.add(c);
+    // An object of a type that declares an owner must name one (connections and edges around it need not).
+    if (w?.owned && own === undefined) summary.unattributed++;
+    if (!w) {
+      // An object of a type the operation did not expect: nothing of it can be checked, so nothing is kept.
+      for (const k of Object.keys(obj)) obj[k] = undefined;
+      summary.unattributed++;
+      return;
+    }
     for (const s of w.steps) {
-      if (s.mask) obj[s.key] = maskValue(policy, s.mask.kind, obj[s.key]);
+      if (s.mask) obj[s.key] = mask(s.mask.kind, obj[s.key]);
       const v = obj[s.key];
       if (v === null || v === undefined) continue;
       if (s.personal && !(Array.isArray(v) && v.length === 0)) {
         summary.fields.add(s.coordinate);
-        if (own) summary.citizens.add(own);
+        if (own) for (const c of own) summary.citizens.add(c);
+        else if (!s.child) summary.unattributed++;
       }
-      if (s.child) walk(s.child, v, own, s.personal);
+      if (s.child) walk(s.child, v, own, s.personal || underPersonal);
     }
   }
 }

@@ -1,6 +1,8 @@
 /**
- * The three cross-department checks. Each pages through a federated query (so each department answers
- * for its own data through the supergraph) and keeps the citizens for whom the departments disagree.
+ * The three cross-department checks. Each pages through a federated query run as the caller — with the
+ * caller's row scope, scopes, purpose, masks and access record, exactly as if they had sent it — and keeps
+ * the citizens for whom the departments disagree. A fact the caller may not read comes back null and is
+ * neither evidence nor grounds for a finding, so a finding never tells a caller more than they could read.
  */
 import type { FindingKind, FindingRecord, Execute } from "./types";
 
@@ -9,9 +11,10 @@ const PAGE = 1000;
 async function* pages<T>(execute: Execute, query: string, field: string, vars: Record<string, unknown> = {}): AsyncGenerator<T[]> {
   let after: string | null = null;
   for (;;) {
-    const data = (await execute(query, { ...vars, first: PAGE, after })) as Record<string, { edges: { node: T }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>;
+    const data = (await execute(query, { ...vars, first: PAGE, after })) as Record<string, { edges: { node: T | null }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } | null>;
     const conn = data[field];
-    yield conn.edges.map((e) => e.node);
+    if (!conn) return;
+    yield conn.edges.map((e) => e.node).filter((n): n is T => n !== null);
     if (!conn.pageInfo.hasNextPage) return;
     after = conn.pageInfo.endCursor;
   }
@@ -35,18 +38,18 @@ const DECEASED = `query InsightsDeceased($first: Int, $after: String) {
 interface DeceasedNode {
   id: string;
   registrationStatusDate: string | null;
-  subsidies: { type: string; startDate: string }[];
-  serviceOrders: { type: string; scheduledAt: string }[];
+  subsidies: { type: string; startDate: string }[] | null;
+  serviceOrders: { type: string; scheduledAt: string }[] | null;
 }
 
 async function deceasedWithActiveBenefits(execute: Execute): Promise<FindingRecord[]> {
   const out: FindingRecord[] = [];
   for await (const nodes of pages<DeceasedNode>(execute, DECEASED, "citizensByStatus")) {
     for (const n of nodes) {
-      if (!n.subsidies.length && !n.serviceOrders.length) continue;
+      if (!n.subsidies?.length && !n.serviceOrders?.length) continue;
       const evidence = [{ department: "public-security", fact: `户籍状态：死亡注销（${n.registrationStatusDate ?? "日期不详"}）` }];
-      if (n.subsidies.length) evidence.push({ department: "civil-affairs", fact: `仍在发放：${n.subsidies.map((s) => SUBSIDY_NAMES[s.type] ?? s.type).join("、")}` });
-      if (n.serviceOrders.length) evidence.push({ department: "elderly-care", fact: `未完成的服务工单 ${n.serviceOrders.length} 个` });
+      if (n.subsidies?.length) evidence.push({ department: "civil-affairs", fact: `仍在发放：${n.subsidies.map((s) => SUBSIDY_NAMES[s.type] ?? s.type).join("、")}` });
+      if (n.serviceOrders?.length) evidence.push({ department: "elderly-care", fact: `未完成的服务工单 ${n.serviceOrders.length} 个` });
       out.push({ kind: "DECEASED_WITH_ACTIVE_BENEFITS", citizenId: n.id, summary: "已死亡注销，但仍在享受补贴或服务", evidence });
     }
   }
@@ -61,14 +64,15 @@ const ALONE = `query InsightsAlone($first: Int, $after: String) {
 }`;
 
 interface AloneNode {
-  citizen: { id: string; residences: { unit: { id: string; address: string; currentResidents: { role: string; citizen: { id: string } }[] } }[] };
+  citizen: { id: string; residences: { unit: { id: string; address: string; currentResidents: { role: string; citizen: { id: string } | null }[] | null } }[] | null } | null;
 }
 
 async function livingAloneWithOthers(execute: Execute): Promise<FindingRecord[]> {
   const out: FindingRecord[] = [];
   for await (const nodes of pages<AloneNode>(execute, ALONE, "elders")) {
     for (const { citizen } of nodes) {
-      const others = citizen.residences.flatMap((r) => r.unit.currentResidents.filter((x) => x.citizen.id !== citizen.id).map((x) => ({ unit: r.unit, x })));
+      if (!citizen?.residences) continue;
+      const others = citizen.residences.flatMap((r) => (r.unit.currentResidents ?? []).filter((x) => x.citizen && x.citizen.id !== citizen.id).map((x) => ({ unit: r.unit, x })));
       if (!others.length) continue;
       const address = others[0].unit.address;
       out.push({
@@ -93,13 +97,15 @@ const ALARMS = `query InsightsAlarms($first: Int, $after: String) {
 }`;
 
 interface AlarmNode {
-  citizen: { id: string; alarmCalls: { raisedAt: string }[]; visits: { visitedAt: string }[] };
+  citizen: { id: string; alarmCalls: { raisedAt: string }[] | null; visits: { visitedAt: string }[] | null } | null;
 }
 
 async function alarmWithoutVisit(execute: Execute): Promise<FindingRecord[]> {
   const out: FindingRecord[] = [];
   for await (const nodes of pages<AlarmNode>(execute, ALARMS, "eldersWithUnvisitedAlarms")) {
     for (const { citizen } of nodes) {
+      // The alarms and the missing visit are the finding: without both facts the caller may not learn it.
+      if (!citizen?.alarmCalls?.length || !citizen.visits) continue;
       const last = citizen.visits[0]?.visitedAt.slice(0, 10) ?? "无";
       out.push({
         kind: "ALARM_WITHOUT_VISIT",

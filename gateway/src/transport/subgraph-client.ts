@@ -30,14 +30,15 @@ const READ_ONLY = /^\s*(query\b|\{)/;
 
 export class SubgraphClient {
   private readonly pool: Pool;
-  private readonly path: string;
+  /** The request target sent on the request line (what the department verifies the signature against). */
+  readonly target: string;
   private readonly inFlight = new Map<string, Promise<SubgraphAnswer>>();
   /** Requests answered by another identical request in flight (for metrics and tests). */
   coalesced = 0;
 
   constructor(url: string, private readonly opts: SubgraphClientOptions) {
     const u = new URL(url);
-    this.path = `${u.pathname}${u.search}`;
+    this.target = `${u.pathname}${u.search}`;
     this.pool = new Pool(u.origin, {
       connections: opts.connections ?? 32,
       keepAliveTimeout: 30_000,
@@ -71,7 +72,7 @@ export class SubgraphClient {
     try {
       const res = await this.pool.request({
         method: "POST",
-        path: this.path,
+        path: this.target,
         body,
         headers: { "content-type": "application/json", accept: "application/json", ...headers },
         signal: deadline.signal,

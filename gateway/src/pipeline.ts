@@ -1,0 +1,62 @@
+/**
+ * The gateway's request pipeline: one ordered list of one-capability plugins (./plugins/*), the only place
+ * where they are put together. Order matters within each layer:
+ * - HTTP: host → request id → errors → identity → batching → persisted queries → CSRF;
+ * - GraphQL: landing page, limits (parse and validation), operation resolution → input validation → cost;
+ * - governance (around the executor): purpose → authorization → masking → access record.
+ */
+import type { GatewayConfig } from "./config";
+import type { AuditStore } from "./audit/store";
+import type { Authenticate } from "./auth/identity";
+import type { Policy } from "./governance/policy";
+import type { SchemaGovernance } from "./governance/requirements";
+import type { GatewayPlugin } from "./plugins/types";
+import { createHostPlugin } from "./plugins/host";
+import { createRequestIdPlugin } from "./plugins/request-id";
+import { createHttpErrorsPlugin } from "./plugins/http-errors";
+import { createIdentityPlugin } from "./plugins/identity";
+import { createBatchingPlugin } from "./plugins/batching";
+import { createPersistedQueriesPlugin } from "./plugins/persisted-queries";
+import { createCsrfPlugin } from "./plugins/csrf";
+import { createLandingPagePlugin } from "./plugins/landing-page";
+import { createLimitsPlugin } from "./plugins/limits";
+import { createOperationResolutionPlugin } from "./plugins/operation-resolution";
+import { createInputValidationPlugin } from "./plugins/input-validation";
+import { createCostPlugin } from "./plugins/cost";
+import { createPurposePlugin } from "./plugins/purpose";
+import { createAuthorizationPlugin } from "./plugins/authorization";
+import { createMaskingPlugin } from "./plugins/masking";
+import { createAccessRecordPlugin } from "./plugins/access-record";
+
+export interface PipelineDeps {
+  config: GatewayConfig;
+  /** Absent with governance off (benchmarks only). */
+  governance?: { authenticate: Authenticate; gov: SchemaGovernance; policy: Policy; audit: AuditStore };
+  log: { error(o: unknown, m: string): void; warn(o: unknown, m: string): void };
+}
+
+export function createPipeline({ config, governance, log }: PipelineDeps): GatewayPlugin[] {
+  const g = governance;
+  return [
+    createHostPlugin(),
+    createRequestIdPlugin(),
+    createHttpErrorsPlugin(),
+    ...(g ? [createIdentityPlugin({ authenticate: g.authenticate })] : []),
+    createBatchingPlugin({ maxBatch: config.limits.maxBatch }),
+    createPersistedQueriesPlugin(),
+    createCsrfPlugin(),
+    createLandingPagePlugin(),
+    createLimitsPlugin(config.limits),
+    createOperationResolutionPlugin(),
+    createInputValidationPlugin(),
+    createCostPlugin({ maxCost: config.limits.maxCost }),
+    ...(g
+      ? [
+          createPurposePlugin({ gov: g.gov, policy: g.policy }),
+          createAuthorizationPlugin({ gov: g.gov, policy: g.policy, mode: config.authzMode }),
+          createMaskingPlugin({ gov: g.gov, policy: g.policy }),
+          createAccessRecordPlugin({ audit: g.audit, log }),
+        ]
+      : []),
+  ];
+}
