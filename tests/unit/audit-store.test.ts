@@ -117,6 +117,23 @@ describe("access log store (PGlite)", () => {
     expect(!res.ok && res.reason).toMatch(/record 4 was altered and re-hashed/);
   });
 
+  it("keeps the client's request id beside the gateway's, covered by the hash, and detects it altered or removed", async () => {
+    await store.append(rec(1));
+    const b = await store.append(rec(2, { clientRequestId: "客户端-42" }));
+    await store.append(rec(3, { clientRequestId: null }));
+    expect(b.clientRequestId).toBe("客户端-42");
+    expect((await store.query({ afterSeq: 1, first: 1 })).records[0]).toMatchObject({ requestId: "req-2", clientRequestId: "客户端-42" });
+    expect(await store.verify()).toMatchObject({ ok: true, count: 3 });
+    await asSuperuser("ALTER TABLE access_log DISABLE TRIGGER USER; UPDATE access_log SET client_request_id = 'forged' WHERE seq = 2; ALTER TABLE access_log ENABLE TRIGGER USER;");
+    expect(await store.verify()).toMatchObject({ ok: false, firstBadSeq: 2 });
+    await asSuperuser("ALTER TABLE access_log DISABLE TRIGGER USER; UPDATE access_log SET client_request_id = NULL WHERE seq = 2; ALTER TABLE access_log ENABLE TRIGGER USER;");
+    expect(await store.verify()).toMatchObject({ ok: false, firstBadSeq: 2 });
+  });
+
+  it("refuses a client request id that is not clean text", async () => {
+    await expect(store.append(rec(1, { clientRequestId: "a\u0000b" }))).rejects.toThrow(/clientRequestId/);
+  });
+
   it("detects a deleted middle record and names the gap", async () => {
     await appendN(20);
     await asSuperuser("ALTER TABLE access_log DISABLE TRIGGER USER; DELETE FROM access_log WHERE seq = 9;");

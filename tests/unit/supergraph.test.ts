@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parse, visit, Kind, type DocumentNode } from "graphql";
 import { compose, readSupergraphConfig, SUPERGRAPH_PATH, HEADER } from "../../schema/composition";
 
@@ -49,6 +50,11 @@ function undocumented(doc: DocumentNode): string[] {
 
 describe.each(readSupergraphConfig().map((s) => [s.name, s.file]))("SDL of %s", (_name, file) => {
   const doc = parse(readFileSync(file, "utf8"));
+
+  it("defines the governance directives exactly as schema/governance.graphql does", () => {
+    const canonical = readFileSync(join(__dirname, "../../schema/governance.graphql"), "utf8");
+    expect(readFileSync(file, "utf8")).toContain(canonical);
+  });
 
   it("describes every type, field and enum value", () => {
     expect(undocumented(doc)).toEqual([]);
