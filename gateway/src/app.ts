@@ -22,6 +22,7 @@ import { governGateway, type GovernedContext } from "./governance/executor";
 import { openAuditStore, type AuditStore } from "./audit/store";
 import { openAuditWriter } from "./audit/writer-client";
 import { createPipeline } from "./pipeline";
+import { clientErrorHandler } from "../../subgraphs/kit/contract/client-errors";
 import { apiError, isRegisteredCode, type ErrorCode } from "./errors";
 import { clientRequestId } from "./plugins/request-id";
 import type { ExecutorPlugin } from "./governance/executor";
@@ -57,6 +58,7 @@ export async function buildGateway(config: GatewayConfig, options: BuildOptions 
     genReqId: () => randomUUID(),
     // The Host header is checked by plugins/host (with a JSON error) rather than by Node's HTTP parser.
     serverFactory: (handler) => createServer({ requireHostHeader: false }, handler),
+    clientErrorHandler,
   });
   const supergraphSdl = readFileSync(config.supergraphPath, "utf8");
   const policy = loadPolicy(config.policyPath);
@@ -87,6 +89,8 @@ export async function buildGateway(config: GatewayConfig, options: BuildOptions 
     parseOptions: Object.assign({}, ...plugins.map((p) => p.parseOptions ?? {})),
     plugins: plugins.flatMap((p) => (p.apollo ? [p.apollo as ApolloServerPlugin<GatewayContext>] : [])),
     allowBatchedHttpRequests: config.limits.maxBatch > 1,
+    // APQ's cache would be shared by all callers (plugins/persisted-queries refuses the extension).
+    persistedQueries: false,
   });
   await server.start();
   // The insights checks run federated queries as the original caller, fully governed (row scope, scopes,

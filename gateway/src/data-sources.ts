@@ -53,7 +53,7 @@ class DepartmentDataSource implements GraphQLDataSource<Ctx> {
     if (!caller) throw apiError("INTERNAL_SERVER_ERROR", "no caller to forward");
     let answer;
     try {
-      answer = await this.client.post(body, request.query, JSON.stringify(caller), (b) => signRequest(this.secret, { method: "POST", target: this.client.target, caller, body: b }));
+      answer = await this.client.post(body, request.query, JSON.stringify(caller), (b) => signRequest(this.secret, { audience: this.name, method: "POST", target: this.client.target, caller, body: b }));
     } catch (e) {
       // Refused connection, reset, timeout: the department is not answering. (Details stay in the gateway's log.)
       const err = e as { code?: string; name?: string; message?: string };

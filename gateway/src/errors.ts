@@ -23,12 +23,9 @@ export const LIMIT_ERROR_CODES = {
 
 export const ERROR_CODES = {
   ...DEPARTMENT_ERROR_CODES,
-  BAD_REQUEST: { status: 400, description: "The HTTP request is malformed (no query, wrong content type, bad JSON, missing or invalid Host header, malformed persisted-query extension)." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: "The body's content type is not one GraphQL requests use: send `application/json`." },
   NOT_FOUND: { status: 404, description: "No such endpoint: GraphQL is served at `/graphql` (and health at `/health`)." },
-  PERSISTED_QUERY_NOT_FOUND: { status: 200, description: "Automatic persisted query hash unknown: resend with the query text." },
-  PERSISTED_QUERY_HASH_MISMATCH: { status: 400, description: "The automatic persisted query's `sha256Hash` is not the SHA-256 of the query sent with it." },
-  PERSISTED_QUERY_NOT_SUPPORTED: { status: 400, description: "The persisted-query extension names a version other than 1." },
+  PERSISTED_QUERY_NOT_SUPPORTED: { status: 400, description: "Automatic persisted queries are off (their cache would be shared by all callers): send the query text." },
   RESERVED_NAME: { status: 400, description: "An alias starts with `_cg_`, which the gateway reserves for the ids it adds for the access log." },
   OPERATION_RESOLUTION_FAILURE: { status: 400, description: "The operation to run cannot be chosen: `operationName` is not in the document (or empty), several operations and no name, or the operation is a mutation or subscription, which this graph does not have." },
   SUBGRAPH_UNAVAILABLE: { status: 200, description: "A department system did not answer; the fields it owns are null, the rest is served." },
@@ -39,6 +36,7 @@ export const ERROR_CODES = {
   PURPOSE_REQUIRED: { status: 400, description: "The operation selects personal data but the `x-purpose` header is missing." },
   UNKNOWN_PURPOSE: { status: 400, description: "`x-purpose` is not one of the purposes in schema/policy.yaml." },
   PURPOSE_NOT_ALLOWED: { status: 403, description: "The caller's role may not use personal data for the declared purpose." },
+  RATE_LIMITED: { status: 429, description: "Too many requests of this kind at once (e.g. cross-department findings, which scan the district): retry after the `Retry-After` seconds or a few seconds." },
   AUDIT_UNAVAILABLE: { status: 503, description: "The access record could not be written, so the personal data was not returned (fail closed)." },
   ...LIMIT_ERROR_CODES,
 } as const satisfies Record<string, ErrorSpec>;

@@ -2,7 +2,7 @@
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { Prisma, type ElderProfile, type ServiceOrder, type Visit, type AlarmCall } from "./generated/client";
 import { isoDate, isoTime } from "../kit/format";
-import { checkPageSize, decodeCursor, toConnection } from "../kit/pagination";
+import { checkPageSize, cursorScope, decodeCursor, toConnection } from "../kit/pagination";
 import { apiError } from "../kit/contract/errors";
 import type { Ctx } from "../kit/department";
 import type { Client } from "./db";
@@ -21,12 +21,13 @@ interface PageArgs {
 /** One page of elders under a parent (a grid, a community or, with parent null, the whole district). */
 async function elderConnection(ctx: C, list: string, parent: ParentColumn, parentId: string, args: PageArgs, priorityOnly: boolean) {
   const first = checkPageSize(args.first);
-  const after = decodeCursor(ctx.cursors, list, args.after);
+  const scope = cursorScope(list, { filter: args.filter ?? null, priorityOnly }, ctx.caller);
+  const after = decodeCursor(ctx.cursors, scope, args.after);
   const filter = args.filter ?? {};
   const where = filterSql(filter, priorityOnly, ctx.caller);
   const key = { filter, priorityOnly, caller: ctx.caller };
   const rows = await L.elderPages(ctx, parent, where, key, after, first + 1).load(parentId);
-  return toConnection(ctx.cursors, list, rows, first, (r) => r.citizenId, (r) => r, () => L.elderCounts(ctx, parent, where, key).load(parentId));
+  return toConnection(ctx.cursors, scope, rows, first, (r) => r.citizenId, (r) => r, () => L.elderCounts(ctx, parent, where, key).load(parentId));
 }
 
 /** Whether the caller's row scope covers this citizen, by the elder profile's address. */
@@ -44,7 +45,8 @@ export const resolvers: GraphQLResolverMap<C> = {
       const days = args.days ?? 30;
       if (!Number.isInteger(days) || days < 1 || days > 365) throw apiError("BAD_USER_INPUT", "days must be from 1 to 365.", { argument: "days" });
       const first = checkPageSize(args.first);
-      const after = decodeCursor(ctx.cursors, "eldersWithUnvisitedAlarms", args.after);
+      const scope = cursorScope("eldersWithUnvisitedAlarms", { days }, ctx.caller);
+      const after = decodeCursor(ctx.cursors, scope, args.after);
       const gap = Prisma.sql`FROM alarm_call a WHERE NOT EXISTS (
           SELECT 1 FROM visit v WHERE v.citizen_id = a.citizen_id
             AND v.visited_at >= a.raised_at AND v.visited_at <= a.raised_at + make_interval(days => ${days}::int))`;
@@ -52,7 +54,7 @@ export const resolvers: GraphQLResolverMap<C> = {
       const ids = await ctx.db.prisma.$queryRaw<{ id: string }[]>`SELECT DISTINCT a.citizen_id AS id ${gap}${cursor} ORDER BY 1 LIMIT ${first + 1}`;
       const profiles = await Promise.all(ids.map((r) => L.profileByCitizen(ctx).load(r.id)));
       const rows = profiles.filter((p): p is ElderProfile => p !== null);
-      return toConnection(ctx.cursors, "eldersWithUnvisitedAlarms", rows, first, (r) => r.citizenId, (r) => r, async () => {
+      return toConnection(ctx.cursors, scope, rows, first, (r) => r.citizenId, (r) => r, async () => {
         const scoped = Prisma.sql` AND a.citizen_id IN (SELECT citizen_id FROM elder_profile WHERE ${scopeSql(ctx.caller)})`;
         const [{ n }] = await ctx.db.prisma.$queryRaw<{ n: number }[]>`SELECT count(DISTINCT a.citizen_id)::int AS n ${gap}${scoped}`;
         return Number(n);

@@ -14,6 +14,7 @@ import { maskFormattedError } from "./contract/error-masking";
 import { createCursorCodec, type CursorCodec } from "./contract/cursor";
 import type { ForwardedCaller } from "./contract/caller";
 import { registerGatewayOnly } from "./gateway-only";
+import { clientErrorHandler } from "./contract/client-errors";
 import { LoaderRegistry } from "./loaders";
 
 export interface SubgraphContext<Db> {
@@ -47,8 +48,8 @@ export function loadTypeDefs(sdlPath: string) {
 }
 
 export async function buildSubgraphApp<Db>(opts: SubgraphAppOptions<Db>): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: opts.logLevel ?? "info", name: opts.name }, bodyLimit: BODY_LIMIT });
-  registerGatewayOnly(app, { signingSecret: opts.signingSecret, maxSkewMs: opts.signatureMaxSkewMs ?? 30_000, bodyLimit: BODY_LIMIT, acceptUnsigned: opts.acceptUnsigned });
+  const app = Fastify({ logger: { level: opts.logLevel ?? "info", name: opts.name }, bodyLimit: BODY_LIMIT, clientErrorHandler });
+  registerGatewayOnly(app, { name: opts.name, signingSecret: opts.signingSecret, maxSkewMs: opts.signatureMaxSkewMs ?? 30_000, bodyLimit: BODY_LIMIT, acceptUnsigned: opts.acceptUnsigned });
   const cursors = createCursorCodec(opts.signingSecret);
   const schema = buildSubgraphSchema([{ typeDefs: loadTypeDefs(opts.sdlPath), resolvers: opts.resolvers }]);
   await app.register(mercurius, {

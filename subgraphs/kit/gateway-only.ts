@@ -29,6 +29,8 @@ declare module "fastify" {
 }
 
 export interface GatewayOnlyOptions {
+  /** This department's name: the audience its requests are signed for. */
+  name: string;
   signingSecret: string;
   maxSkewMs: number;
   bodyLimit: number;
@@ -43,7 +45,7 @@ function refuse(reply: FastifyReply, status: number, code: SigningFailure | "BAD
 const isPublic = (req: FastifyRequest) => req.routeOptions.config?.public === true;
 
 export function registerGatewayOnly(app: FastifyInstance, opts: GatewayOnlyOptions): void {
-  const verifier = createVerifier({ secret: opts.signingSecret, maxSkewMs: opts.maxSkewMs });
+  const verifier = createVerifier({ secret: opts.signingSecret, audience: opts.name, maxSkewMs: opts.maxSkewMs });
 
   app.addHook("onRequest", async (req, reply) => {
     if (isPublic(req)) return;

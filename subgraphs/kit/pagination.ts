@@ -7,6 +7,22 @@ import { InvalidCursorError, type CursorCodec } from "./contract/cursor";
 
 export const MAX_PAGE_SIZE = 1000;
 
+/** JSON with object keys sorted, so equal arguments give equal text. */
+function canonical(v: unknown): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v ?? null);
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  return `{${Object.keys(v as object).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(",")}}`;
+}
+
+/**
+ * What a cursor is bound to: the list, everything that selects its rows (filters, status) and the caller.
+ * A cursor from one filter or one caller is refused by another, so cursors cannot be compared across
+ * filtered lists to learn who is in which.
+ */
+export function cursorScope(list: string, selection: unknown, caller?: { sub: string; role: string; purpose?: string | null } | null): string {
+  return `${list}|${canonical(selection)}|${caller ? `${caller.role}:${caller.sub}:${caller.purpose ?? ""}` : "-"}`;
+}
+
 export interface Edge<T> {
   cursor: string;
   node: T;

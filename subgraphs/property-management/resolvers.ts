@@ -2,7 +2,7 @@
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import type { Building, Unit, Residence, FeeAccount, RepairRequest } from "./generated/client";
 import { isoDate, isoTime, yuan } from "../kit/format";
-import { checkPageSize, decodeCursor, toConnection } from "../kit/pagination";
+import { checkPageSize, cursorScope, decodeCursor, toConnection } from "../kit/pagination";
 import type { Ctx } from "../kit/department";
 import type { Client } from "./db";
 import * as L from "./loaders";
@@ -27,11 +27,12 @@ async function visibleRows<R extends { unitId: string; citizenId: string }>(ctx:
 
 async function buildingConnection(ctx: C, list: string, where: { gridId?: string; communityId?: string }, args: Page) {
   const first = checkPageSize(args.first);
-  const after = decodeCursor(ctx.cursors, list, args.after);
+  const scope = cursorScope(list, where, ctx.caller);
+  const after = decodeCursor(ctx.cursors, scope, args.after);
   // The caller's row scope narrows the filter the client asked for; it never replaces it.
   const scoped = { AND: [where, scopeWhere(ctx.caller, BUILDING_SCOPE)] };
   const rows = await ctx.db.prisma.building.findMany({ where: { AND: [scoped, after ? { id: { gt: after } } : {}] }, orderBy: { id: "asc" }, take: first + 1 });
-  return toConnection(ctx.cursors, list, rows, first, (r) => r.id, (r) => r, () => ctx.db.prisma.building.count({ where: scoped }));
+  return toConnection(ctx.cursors, scope, rows, first, (r) => r.id, (r) => r, () => ctx.db.prisma.building.count({ where: scoped }));
 }
 
 export const resolvers: GraphQLResolverMap<C> = {
@@ -63,9 +64,10 @@ export const resolvers: GraphQLResolverMap<C> = {
     units: async (b: Building, a: Page, ctx: C) => {
       const first = checkPageSize(a.first);
       const list = `building:${b.id}`;
-      const after = decodeCursor(ctx.cursors, list, a.after);
+      const scope = cursorScope(list, null, ctx.caller);
+      const after = decodeCursor(ctx.cursors, scope, a.after);
       const rows = await ctx.db.prisma.unit.findMany({ where: { buildingId: b.id, ...(after ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: first + 1 });
-      return toConnection(ctx.cursors, list, rows, first, (r) => r.id, (r) => r, () => ctx.db.prisma.unit.count({ where: { buildingId: b.id } }));
+      return toConnection(ctx.cursors, scope, rows, first, (r) => r.id, (r) => r, () => ctx.db.prisma.unit.count({ where: { buildingId: b.id } }));
     },
   },
   Unit: {

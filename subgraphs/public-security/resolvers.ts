@@ -2,7 +2,7 @@
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import type { Person, Household, ResidencePermit } from "./generated/client";
 import { ageOn, isoDate } from "../kit/format";
-import { checkPageSize, decodeCursor, toConnection } from "../kit/pagination";
+import { checkPageSize, cursorScope, decodeCursor, toConnection } from "../kit/pagination";
 import type { Ctx } from "../kit/department";
 import type { Client } from "./db";
 import { householdById, membersByHousehold, permitsByCitizen, personById } from "./loaders";
@@ -37,14 +37,15 @@ export const resolvers: GraphQLResolverMap<C> = {
     household: async (_: unknown, { id }: { id: string }, ctx: C) => visibleHousehold(ctx, await householdById(ctx).load(id)),
     citizensByStatus: async (_: unknown, args: { status: Person["status"]; first?: number; after?: string }, ctx: C) => {
       const first = checkPageSize(args.first);
-      const after = decodeCursor(ctx.cursors, "citizensByStatus", args.after);
+      const scope = cursorScope("citizensByStatus", { status: args.status }, ctx.caller);
+      const after = decodeCursor(ctx.cursors, scope, args.after);
       const where = { AND: [{ status: args.status }, scopeWhere(ctx.caller, PERSON_SCOPE)] };
       const rows = await ctx.db.prisma.person.findMany({
         where: after ? { AND: [where, { citizenId: { gt: after } }] } : where,
         orderBy: { citizenId: "asc" },
         take: first + 1,
       });
-      return toConnection(ctx.cursors, "citizensByStatus", rows, first, (r) => r.citizenId, (r) => r, () => ctx.db.prisma.person.count({ where }));
+      return toConnection(ctx.cursors, scope, rows, first, (r) => r.citizenId, (r) => r, () => ctx.db.prisma.person.count({ where }));
     },
   },
   Citizen: {

@@ -64,28 +64,24 @@ describe("operation selection: refused unless exactly one query is chosen", () =
   });
 });
 
-describe("automatic persisted queries", () => {
+describe("automatic persisted queries are off (their cache would be shared by all callers)", () => {
   const query = "{ communities { id } }";
   const sha = createHash("sha256").update(query).digest("hex");
   it.each([
-    ["a hash that does not match the query", { query, extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } }, "PERSISTED_QUERY_HASH_MISMATCH"],
-    ["a hash that is not hex", { query, extensions: { persistedQuery: { version: 1, sha256Hash: "abc" } } }, "BAD_REQUEST"],
-    ["a hash that is a number", { query, extensions: { persistedQuery: { version: 1, sha256Hash: 42 } } }, "BAD_REQUEST"],
-    ["version 2", { query, extensions: { persistedQuery: { version: 2, sha256Hash: sha } } }, "PERSISTED_QUERY_NOT_SUPPORTED"],
-    ["a version that is a string", { query, extensions: { persistedQuery: { version: "1", sha256Hash: sha } } }, "BAD_REQUEST"],
-    ["a persistedQuery that is a string", { extensions: { persistedQuery: "x" } }, "BAD_REQUEST"],
-    ["a persistedQuery that is a list", { extensions: { persistedQuery: [1] } }, "BAD_REQUEST"],
-    ["an unknown hash", { extensions: { persistedQuery: { version: 1, sha256Hash: "1".repeat(64) } } }, "PERSISTED_QUERY_NOT_FOUND"],
-  ])("%s → %s", async (_label, body, code) => {
-    const res = await post(sys.gatewayUrl, body, steward);
-    expectRefused(res, code);
+    ["a hash with its query", { query, extensions: { persistedQuery: { version: 1, sha256Hash: sha } } }],
+    ["a hash alone", { extensions: { persistedQuery: { version: 1, sha256Hash: sha } } }],
+    ["a hash that does not match", { query, extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } }],
+    ["version 2", { query, extensions: { persistedQuery: { version: 2, sha256Hash: sha } } }],
+    ["a persistedQuery that is a string", { extensions: { persistedQuery: "x" } }],
+    ["a persistedQuery that is a list", { extensions: { persistedQuery: [1] } }],
+  ])("%s → PERSISTED_QUERY_NOT_SUPPORTED", async (_label, body) => {
+    expectRefused(await post(sys.gatewayUrl, body, steward), "PERSISTED_QUERY_NOT_SUPPORTED");
   });
 
-  it("registers a query with its hash and then runs it by hash", async () => {
-    const reg = await post(sys.gatewayUrl, { query, extensions: { persistedQuery: { version: 1, sha256Hash: sha } } }, steward);
-    expect(reg.status).toBe(200);
-    const byHash = await post(sys.gatewayUrl, { extensions: { persistedQuery: { version: 1, sha256Hash: sha } } }, steward);
-    expect(byHash.body.data).toEqual(reg.body.data);
+  it("refuses the extension in a GET query string too", async () => {
+    const url = `${sys.gatewayUrl}?extensions=${encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: sha } }))}`;
+    const res = await fetch(url, { headers: { ...steward, "apollo-require-preflight": "1" } });
+    expect([res.status, ((await res.json()) as any).errors[0].extensions.code]).toEqual([400, "PERSISTED_QUERY_NOT_SUPPORTED"]);
   });
 });
 
@@ -99,6 +95,12 @@ describe("the Host header", () => {
     ["with userinfo", "user@example.org"],
     ["with a bad port", "example.org:http"],
     ["over-long", "a".repeat(300)],
+    ["a malformed IPv6 address", "[1::2::3]"],
+    ["IPv4 in brackets", "[1.2.3.4]"],
+    ["an empty bracket", "[]"],
+    ["an out-of-range IPv4", "300.1.1.1"],
+    ["an out-of-range port", "example.org:70000"],
+    ["an IPv6 with too many groups", "[1:2:3:4:5:6:7:8:9]"],
   ])("%s → 400 BAD_REQUEST before authentication", async (_label, host) => {
     const lines = ["POST /graphql HTTP/1.1", ...(host === undefined ? [] : [`host: ${host}`]), "connection: close", "content-type: application/json", `content-length: ${Buffer.byteLength(body)}`];
     const res = await rawRequest(port(), lines.join("\n"), body);
@@ -109,6 +111,18 @@ describe("the Host header", () => {
   it.each(["127.0.0.1", "localhost:4000", "[::1]:4000", "gateway.example.org"])("accepts %s", async (host) => {
     const res = await rawRequest(port(), head("POST /graphql HTTP/1.1", { host, "content-type": "application/json", "content-length": Buffer.byteLength(body), authorization: steward.authorization }), body);
     expect(res.status).toBe(200);
+  });
+});
+
+describe("requests Node's HTTP parser cannot read get a registered code", () => {
+  it.each([
+    ["a control byte in a header", "POST /graphql HTTP/1.1\nhost: x\nx-bad: a\u0001b\nconnection: close\ncontent-length: 0", 400, "BAD_REQUEST"],
+    ["Content-Length with Transfer-Encoding", "POST /graphql HTTP/1.1\nhost: x\ncontent-length: 5\ntransfer-encoding: chunked\nconnection: close", 400, "BAD_REQUEST"],
+    ["a garbage request line", "HELLO\nhost: x", 400, "BAD_REQUEST"],
+    ["a 40 KB header", `GET /graphql HTTP/1.1\nhost: x\nx-big: ${"a".repeat(40_000)}\nconnection: close`, 431, "REQUEST_HEADERS_TOO_LARGE"],
+  ])("%s", async (_label, request, status, code) => {
+    const res = await rawRequest(port(), request);
+    expect([res.status, res.json?.errors?.[0]?.extensions?.code]).toEqual([status, code]);
   });
 });
 
@@ -164,8 +178,10 @@ describe("cursors", () => {
       [`query($a: String) { citizensByStatus(status: DECEASED, after: $a) { totalCount } }`, ["citizensByStatus"]],
       [`query($a: String) { findings(after: $a) { totalCount } }`, ["findings"]],
     ];
+    const ca = sys.subgraphs["civil-affairs"].db.prisma as any;
+    const officer = await sys.as({ role: "community-officer", communities: (await ca.community.findMany({ select: { id: true } })).map((c: any) => c.id) }, "subsidy-review");
     for (const [query, path] of lists) {
-      const res = await post(sys.gatewayUrl, { query, variables: { a: after } }, steward);
+      const res = await post(sys.gatewayUrl, { query, variables: { a: after } }, officer);
       const err = (res.body.errors ?? []).find((e) => e.extensions?.code === "INVALID_CURSOR");
       expect([query, err?.path]).toEqual([query, path]);
       expect(JSON.stringify(res.body)).not.toMatch(/_entities|INTERNAL_SERVER_ERROR/);
@@ -261,6 +277,17 @@ describe("identity and purpose details", () => {
     const [rec] = (await sys.audit.query({ citizenId: resident.citizenId, first: 1000 })).records.filter((r) => r.clientRequestId === requestId);
     expect(rec.requestId).toBe(read.headers.get("x-request-id"));
     expect(rec.requestId).not.toBe(requestId);
+  });
+
+  it.each([
+    ["a subject longer than 200 characters", { sub: "s".repeat(300) }],
+    ["an organisation longer than 200 characters", { org: "o".repeat(300) }],
+    ["a name with a NUL character", { name: "王\u0000芳" }],
+    ["a grid id with a lone surrogate", { grids: ["G-\ud800"] }],
+  ])("refuses a token with %s as INVALID_TOKEN (not a server error later)", async (_label, o) => {
+    const t = await sys.token({ role: "grid-worker", grids: ["G-0101"], ...(o as object) });
+    const res = await post(sys.gatewayUrl, { query: `query($id: ID!) { citizen(id: $id) { name } }`, variables: { id: resident.citizenId } }, { authorization: `Bearer ${t}`, "x-purpose": "welfare-check" });
+    expect([res.status, codes(res)]).toEqual([401, ["INVALID_TOKEN"]]);
   });
 
   it("ignores a malformed client request id instead of recording it", async () => {

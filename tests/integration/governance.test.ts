@@ -339,7 +339,7 @@ describe("direct subgraph calls", () => {
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Citizen { id maritalStatus subsidies { type } } } }`;
     const ask = async (c: ForwardedCaller) => {
       const b = JSON.stringify({ query, variables: { r: [mine, other].map((id) => ({ __typename: "Citizen", id })) } });
-      const res = await fetch(sys.subgraphs["civil-affairs"].url, { method: "POST", headers: { "content-type": "application/json", ...signRequest(sys.signingSecret, { method: "POST", target: "/graphql", caller: c, body: b }) }, body: b });
+      const res = await fetch(sys.subgraphs["civil-affairs"].url, { method: "POST", headers: { "content-type": "application/json", ...signRequest(sys.signingSecret, { audience: "civil-affairs", method: "POST", target: "/graphql", caller: c, body: b }) }, body: b });
       return ((await res.json()) as any).data._entities as { id: string; maritalStatus: string | null; subsidies: unknown[] }[];
     };
     const gridWorker = { ...caller, role: "grid-worker", rowScope: "grid" as const, area: { grids: ["G-0101"], communities: [], buildings: [] } };
@@ -359,13 +359,13 @@ describe("direct subgraph calls", () => {
 
   it("refuses a tampered body and a stale signature, accepts a fresh one", async () => {
     const url = sys.subgraphs["public-security"].url;
-    const headers = signRequest(sys.signingSecret, { method: "POST", target: "/graphql", caller, body });
+    const headers = signRequest(sys.signingSecret, { audience: "public-security", method: "POST", target: "/graphql", caller, body });
     const tampered = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: body.replace("sdl", "sdl __typename") });
     expect(((await tampered.json()) as any).errors[0].extensions.code).toBe("SUBGRAPH_REQUEST_INVALID_SIGNATURE");
-    const old = signRequest(sys.signingSecret, { method: "POST", target: "/graphql", caller, body }, Date.now() - 10 * 60_000);
+    const old = signRequest(sys.signingSecret, { audience: "public-security", method: "POST", target: "/graphql", caller, body }, Date.now() - 10 * 60_000);
     const stale = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...old }, body });
     expect(((await stale.json()) as any).errors[0].extensions.code).toBe("SUBGRAPH_REQUEST_STALE");
-    const ok = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...signRequest(sys.signingSecret, { method: "POST", target: "/graphql", caller, body }) }, body });
+    const ok = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...signRequest(sys.signingSecret, { audience: "public-security", method: "POST", target: "/graphql", caller, body }) }, body });
     expect(ok.status).toBe(200);
   });
 });

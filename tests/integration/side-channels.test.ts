@@ -30,15 +30,20 @@ async function recordsOf(requestId: string) {
 }
 const tag = (label: string) => `${label}-${Math.random().toString(36).slice(2)}`;
 
-/** Every connection the graph serves, with a cursor-only selection. */
+/** Connections selected by nothing personal, with a cursor-only selection. */
 const CURSOR_ONLY: [string, string][] = [
-  ["priorityElders (living alone)", `{ x: priorityElders(first: 20, filter: { livingArrangement: ALONE }) { edges { cursor } pageInfo { endCursor } } }`],
-  ["elders (care level 3+)", `{ x: elders(first: 20, filter: { minCareLevel: 3 }) { edges { cursor } pageInfo { endCursor } } }`],
-  ["eldersWithUnvisitedAlarms", `{ x: eldersWithUnvisitedAlarms(first: 20) { edges { cursor } pageInfo { endCursor } } }`],
   ["grid.priorityElders", `{ grid(id: "G-0101") { x: priorityElders(first: 20) { edges { cursor } pageInfo { endCursor } } } }`],
   ["community.priorityElders", `{ community(id: "C-01") { x: priorityElders(first: 20) { edges { cursor } pageInfo { endCursor } } } }`],
-  ["citizensByStatus (deceased)", `{ x: citizensByStatus(status: DECEASED, first: 20) { edges { cursor } pageInfo { endCursor } } }`],
+  ["eldersWithUnvisitedAlarms", `{ x: eldersWithUnvisitedAlarms(first: 20) { edges { cursor } pageInfo { endCursor } } }`],
   ["buildings", `{ x: buildings(first: 20) { edges { cursor } pageInfo { endCursor } } }`],
+  ["grid.buildings", `{ grid(id: "G-0101") { x: buildings(first: 20) { edges { cursor } pageInfo { endCursor } } } }`],
+];
+/** Connections selected by a personal attribute: their cursors need a purpose, whatever else is selected. */
+const BY_ATTRIBUTE: [string, string][] = [
+  ["priorityElders (living alone)", `{ x: priorityElders(first: 20, filter: { livingArrangement: ALONE }) { edges { cursor } } }`],
+  ["elders (care level 3+)", `{ x: elders(first: 20, filter: { minCareLevel: 3 }) { edges { cursor } } }`],
+  ["citizensByStatus (deceased)", `{ x: citizensByStatus(status: DECEASED, first: 20) { edges { cursor } } }`],
+  ["findings", `{ x: findings(first: 20) { edges { cursor } } }`],
 ];
 
 describe("page cursors reveal nothing", () => {
@@ -56,8 +61,8 @@ describe("page cursors reveal nothing", () => {
     expect(await recordsOf(requestId)).toEqual([]);
   });
 
-  it("findings need a purpose even for cursors only: computing them reads personal data", async () => {
-    const res = await sys.gql(`{ findings(first: 20) { edges { cursor } } }`, {}, await sys.as({ role: "community-officer", communities: ["C-01"] }));
+  it.each(BY_ATTRIBUTE)("%s: needs a purpose even for cursors only", async (_label, query) => {
+    const res = await sys.gql(query, {}, await sys.as({ role: "community-officer", communities: ["C-01"] }));
     expect([res.status, code(res)]).toEqual([400, "PURPOSE_REQUIRED"]);
   });
 
@@ -72,6 +77,82 @@ describe("page cursors reveal nothing", () => {
     }
     expect(new Set(seen).size).toBe(seen.length);
     expect([...seen].sort()).toEqual(seen);
+  });
+});
+
+describe("cursors are bound to the list, its filter and the caller", () => {
+  it("refuses a cursor of the unfiltered list in a filtered one (no differencing who is in it)", async () => {
+    const o = await sys.as({ role: "community-officer", communities: ["C-01"] }, "subsidy-review");
+    const all = await sys.gql(`{ elders(first: 5) { pageInfo { endCursor } } }`, {}, o);
+    const cursor = all.body.data!.elders.pageInfo.endCursor;
+    const filtered = await sys.gql(`query($a: String) { elders(first: 5, after: $a, filter: { livingArrangement: ALONE }) { totalCount } }`, { a: cursor }, o);
+    expect(codes(filtered)).toEqual(["INVALID_CURSOR"]);
+    const other = await sys.gql(`query($a: String) { elders(first: 5, after: $a, filter: { minCareLevel: 4 }) { totalCount } }`, { a: cursor }, o);
+    expect(codes(other)).toEqual(["INVALID_CURSOR"]);
+    const same = await sys.gql(`query($a: String) { elders(first: 5, after: $a) { totalCount } }`, { a: cursor }, o);
+    expect(same.body.errors).toBeUndefined();
+  });
+
+  it("refuses a registered-status cursor in the deceased list", async () => {
+    const reg = await sys.gql(`{ citizensByStatus(status: REGISTERED, first: 5) { pageInfo { endCursor } } }`, {}, officerAll);
+    const res = await sys.gql(`query($a: String) { citizensByStatus(status: DECEASED, after: $a) { totalCount } }`, { a: reg.body.data!.citizensByStatus.pageInfo.endCursor }, officerAll);
+    expect(codes(res)).toEqual(["INVALID_CURSOR"]);
+  });
+
+  it("refuses another caller's cursor", async () => {
+    const a = await sys.gql(`{ buildings(first: 2) { pageInfo { endCursor } } }`, {}, officerAll);
+    const res = await sys.gql(`query($a: String) { buildings(after: $a) { totalCount } }`, { a: a.body.data!.buildings.pageInfo.endCursor }, steward);
+    expect(codes(res)).toEqual(["INVALID_CURSOR"]);
+  });
+});
+
+describe("selecting people by an attribute needs the right to read it", () => {
+  it.each([
+    ["living alone", `{ elders(first: 50, filter: { livingArrangement: ALONE }) { totalCount edges { cursor } } }`, "elders"],
+    ["care level 3 or more", `{ priorityElders(first: 50, filter: { minCareLevel: 3 }) { totalCount } }`, "priorityElders"],
+    ["a category given in a variable", `query($f: ElderFilter) { elders(first: 50, filter: $f) { totalCount } }`, "elders"],
+  ])("a welfare check with sensitive data masked may not select elders by %s", async (_label, query, field) => {
+    const res = await sys.gql(query, { f: { categories: ["NO_FAMILY"] } }, await sys.as({ role: "community-officer", communities: ["C-01"] }, "welfare-check"));
+    expect(res.body.data![field]).toBeNull();
+    expect(codes(res)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+  });
+
+  it("needs a purpose even when only counts or cursors are selected", async () => {
+    const res = await sys.gql(`{ elders(filter: { livingArrangement: ALONE }) { totalCount } }`, {}, await sys.as({ role: "community-officer", communities: ["C-01"] }));
+    expect(code(res)).toBe("PURPOSE_REQUIRED");
+    const log = await sys.gql(`query($c: ID) { accessLog(citizenId: $c) { totalCount } }`, { c: someone.citizenId }, await sys.as({ role: "auditor" }));
+    expect(code(log)).toBe("PURPOSE_REQUIRED");
+  });
+
+  it("a data steward (personal data masked for an audit) may not search the log by citizen", async () => {
+    const res = await sys.gql(`query($c: ID) { accessLog(citizenId: $c) { totalCount edges { node { callerName fields } } } }`, { c: someone.citizenId }, await sys.as({ role: "data-steward" }, "audit"));
+    expect(res.body.data!.accessLog).toBeNull();
+    expect(JSON.stringify(res.body)).not.toMatch(/callerName/);
+  });
+});
+
+describe("what the access log tells its reader", () => {
+  it("records a personal field the caller asked for even when it is empty, so the log does not reveal who has one", async () => {
+    const ca = sys.subgraphs["civil-affairs"].db.prisma as any;
+    const withCert = (await ca.disabilityCertificate.findFirst({ orderBy: { citizenId: "asc" } })).citizenId;
+    const ps = sys.subgraphs["public-security"].db.prisma as any;
+    const certified = new Set((await ca.disabilityCertificate.findMany({ select: { citizenId: true } })).map((r: any) => r.citizenId));
+    const without = (await ps.person.findMany({ where: { status: "REGISTERED" }, select: { citizenId: true }, take: 200 })).map((p: any) => p.citizenId).find((id: string) => !certified.has(id));
+    const fieldsFor = async (id: string) => {
+      const requestId = tag("cert");
+      await sys.gql(`query($id: ID!) { citizen(id: $id) { name disabilityCertificate { grade } } }`, { id }, { ...officerAll, "x-request-id": requestId });
+      const [rec] = await recordsOf(requestId);
+      return { citizens: rec.citizens, fields: rec.fields };
+    };
+    expect(await fieldsFor(withCert)).toEqual({ citizens: [withCert], fields: ["Citizen.disabilityCertificate", "Citizen.name"] });
+    expect(await fieldsFor(without)).toEqual({ citizens: [without], fields: ["Citizen.disabilityCertificate", "Citizen.name"] });
+  });
+
+  it("shows record hashes only to a reader who may see the citizens they cover", async () => {
+    const res = await sys.gql(`{ accessLog(first: 5) { edges { node { seq hash } } } }`, {}, await sys.as({ role: "data-steward" }, "audit"));
+    expect(JSON.stringify(res.body.data)).not.toMatch(/[0-9a-f]{64}/);
+    const auditor = await sys.gql(`{ accessLog(first: 5) { edges { node { seq hash citizens } } } }`, {}, await sys.as({ role: "auditor" }, "audit"));
+    expect(auditor.body.data!.accessLog.edges[0].node.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 
@@ -90,9 +171,10 @@ describe("ids of people selected by a personal attribute are personal data", () 
     expect(rec.fields).toContain("CitizenEdge.node");
   });
 
-  it("for statistics (personal data masked) the list yields counts, not people", async () => {
+  it("for statistics (personal data masked) nobody may be selected by their status, not even for a count", async () => {
     const res = await sys.gql(`{ citizensByStatus(status: DECEASED, first: 1000) { totalCount edges { node { id } } } }`, {}, await sys.as({ role: "data-steward" }, "statistics"));
-    expect(res.body.data!.citizensByStatus.totalCount).toBe(deceased.length);
+    expect(res.body.data!.citizensByStatus).toBeNull();
+    expect(codes(res)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
     expect(JSON.stringify(res.body.data)).not.toMatch(CITIZEN_ID);
   });
 
@@ -111,7 +193,7 @@ describe("ids of people selected by a personal attribute are personal data", () 
   });
 
   it("who is in the care register: sensitive, so a welfare check with sensitive data masked lists no one", async () => {
-    const res = await sys.gql(`{ priorityElders(first: 50, filter: { livingArrangement: ALONE }) { totalCount edges { node { citizen { id name } } } } }`, {}, await sys.as({ role: "community-officer", communities: ["C-01"] }, "welfare-check"));
+    const res = await sys.gql(`{ priorityElders(first: 50) { totalCount edges { node { citizen { id name } } } } }`, {}, await sys.as({ role: "community-officer", communities: ["C-01"] }, "welfare-check"));
     expect(res.body.data!.priorityElders.totalCount).toBeGreaterThan(0);
     expect(JSON.stringify(res.body.data)).not.toMatch(CITIZEN_ID);
   });

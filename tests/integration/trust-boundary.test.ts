@@ -82,7 +82,7 @@ describe.each(SUBGRAPHS.map((m, i) => [m.name, i] as const))("%s", (_name, i) =>
   });
 
   it("serves a request signed for exactly its method, target and body, once", async () => {
-    const headers = signRequest(secret, { method: "POST", target: "/graphql", caller, body: SDL_QUERY });
+    const headers = signRequest(secret, { audience: dept().config.department, method: "POST", target: "/graphql", caller, body: SDL_QUERY });
     const ok = await rawRequest(portOf(dept()), head("POST /graphql HTTP/1.1", { "content-type": "application/json", "content-length": Buffer.byteLength(SDL_QUERY), ...headers }), SDL_QUERY);
     expect(ok.status).toBe(200);
     expect(ok.json.data._service.sdl).toContain("Citizen");
@@ -98,7 +98,7 @@ describe.each(SUBGRAPHS.map((m, i) => [m.name, i] as const))("%s", (_name, i) =>
     ["a query string", "POST", "/graphql?x=1", SDL_QUERY],
     ["another body", "POST", "/graphql", JSON.stringify({ query: "{ _service { sdl } __typename }" })],
   ])("refuses a request signed for POST /graphql but sent with %s", async (_label, method, target, body) => {
-    const headers = signRequest(secret, { method: "POST", target: "/graphql", caller, body: SDL_QUERY });
+    const headers = signRequest(secret, { audience: dept().config.department, method: "POST", target: "/graphql", caller, body: SDL_QUERY });
     const res = await rawRequest(portOf(dept()), head(`${method} ${target} HTTP/1.1`, { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers }), body);
     expect(res.status).toBe(401);
     expect(res.json.errors[0].extensions.code).toBe("SUBGRAPH_REQUEST_INVALID_SIGNATURE");
@@ -108,11 +108,19 @@ describe.each(SUBGRAPHS.map((m, i) => [m.name, i] as const))("%s", (_name, i) =>
   it("refuses signed text that is not clean Unicode with BAD_USER_INPUT before any resolver runs", async () => {
     for (const value of ["G-01\u000001", "G-\ud800"]) {
       const body = JSON.stringify({ query: "query($id: ID!) { _entities(representations: [{ __typename: \"Grid\", id: $id }]) { __typename } }", variables: { id: value } });
-      const headers = signRequest(secret, { method: "POST", target: "/graphql", caller, body });
+      const headers = signRequest(secret, { audience: dept().config.department, method: "POST", target: "/graphql", caller, body });
       const res = await rawRequest(portOf(dept()), head("POST /graphql HTTP/1.1", { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers }), body);
       expect(res.status).toBe(400);
       expect(res.json.errors[0].extensions.code).toBe("BAD_USER_INPUT");
     }
+  });
+
+  it("refuses a request signed for another department (no cross-department replay)", async () => {
+    const other = running[(i + 1) % running.length];
+    const headers = signRequest(secret, { audience: other.config.department, method: "POST", target: "/graphql", caller, body: SDL_QUERY });
+    const res = await rawRequest(portOf(dept()), head("POST /graphql HTTP/1.1", { "content-type": "application/json", "content-length": Buffer.byteLength(SDL_QUERY), ...headers }), SDL_QUERY);
+    expect([res.status, res.json.errors[0].extensions.code]).toEqual([401, "SUBGRAPH_REQUEST_INVALID_SIGNATURE"]);
+    expectNothingServed(res);
   });
 
   it("answers /health without a signature", async () => {

@@ -30,7 +30,8 @@ describe.each(cases)("%s for %s", (role, purpose, scopes) => {
     if (decide("Citizen.idNumber").decision !== "mask") return;
     const id = "11010519540212504X";
     const shown = maskValue(policy, gov.rules.get("Citizen.idNumber")!.sensitivity!.mask, id) as string;
-    const birth = decide("Citizen.birthDate").decision === "allow" ? "1954-02-12" : null;
+    // The birth date, shown directly or as the move-in date of someone born in their flat.
+    const birth = decide("Citizen.birthDate").decision === "allow" || decide("Residence.movedIn").decision === "allow" ? "1954-02-12" : null;
     // Whatever a caller can fill in from what it sees: the region is public knowledge (the district), the
     // birth date if shown. Something must stay hidden.
     let rebuilt = "110105" + shown.slice(6);
@@ -46,5 +47,5 @@ it("covers every role and purpose of the policy", () => {
 
 it("the ID mask hides exactly the 8 birth-date digits (the completion rule's premise)", () => {
   expect(maskValue(policy, "ID_NUMBER", "11010519540212504X")).toBe("110105********504X");
-  expect(policy.completions["Citizen.idNumber"]).toEqual(["Citizen.birthDate"]);
+  expect(policy.completions["Citizen.idNumber"]).toEqual(["Citizen.birthDate", "Residence.movedIn"]);
 });

@@ -3,7 +3,7 @@
  * the test vector a department in another language checks itself against, and every way a signed request
  * can be altered.
  */
-import { createVerifier, signRequest, HEADER_SIGNATURE, HEADER_CALLER, HEADER_NONCE, HEADER_TIMESTAMP, HEADER_CONTENT_SHA256 } from "../../subgraphs/kit/contract/signing";
+import { createVerifier, signRequest, HEADER_AUDIENCE, HEADER_SIGNATURE, HEADER_CALLER, HEADER_NONCE, HEADER_TIMESTAMP, HEADER_CONTENT_SHA256 } from "../../subgraphs/kit/contract/signing";
 import type { ForwardedCaller } from "../../subgraphs/kit/contract/caller";
 
 const secret = "example-signing-secret-0123456789";
@@ -13,21 +13,22 @@ const T = 1796198400000;
 
 describe("the README's test vector", () => {
   it("signs exactly as published", () => {
-    const h = signRequest(secret, { method: "POST", target: "/graphql", caller, body }, T, "AAECAwQFBgcICQoLDA0ODw");
+    const h = signRequest(secret, { audience: "civil-affairs", method: "POST", target: "/graphql", caller, body }, T, "AAECAwQFBgcICQoLDA0ODw");
     expect(h).toEqual({
+      "x-cg-audience": "civil-affairs",
       "x-cg-timestamp": "1796198400000",
       "x-cg-nonce": "AAECAwQFBgcICQoLDA0ODw",
       "x-cg-caller": "eyJzdWIiOiJ3b3JrZXItMSIsInJvbGUiOiJncmlkLXdvcmtlciIsIm9yZyI6IuWuieWSjOihl-mBkyIsInJvd1Njb3BlIjoiZ3JpZCIsImFyZWEiOnsiZ3JpZHMiOlsiRy0wMTAxIl0sImNvbW11bml0aWVzIjpbXSwiYnVpbGRpbmdzIjpbXX0sInB1cnBvc2UiOiJ3ZWxmYXJlLWNoZWNrIn0",
       "x-cg-content-sha256": "8f1fa8785dc1a4fef49f219db234aeae153d6ec432a0f90b02948f18aa9e269a",
-      "x-cg-signature": "v1=qTjS6Hlh1NLg9pcAR9ytBoupVGBi87v2_7NoKBjFCZM",
+      "x-cg-signature": "v1=nP2EmWLmTMhiE6m_AlNjmDERlZDKEj0NhgJXh8JubMM",
     });
   });
 });
 
 describe("verification", () => {
   let clock = T;
-  const verifier = () => createVerifier({ secret, maxSkewMs: 30_000, now: () => clock });
-  const sign = (over: Partial<{ method: string; target: string; body: string }> = {}, at = clock) => signRequest(secret, { method: "POST", target: "/graphql", caller, body, ...over }, at);
+  const verifier = () => createVerifier({ secret, audience: "civil-affairs", maxSkewMs: 30_000, now: () => clock });
+  const sign = (over: Partial<{ method: string; target: string; body: string }> = {}, at = clock) => signRequest(secret, { audience: "civil-affairs", method: "POST", target: "/graphql", caller, body, ...over }, at);
   beforeEach(() => {
     clock = T;
   });
@@ -54,6 +55,11 @@ describe("verification", () => {
     expect(verifier().verifyHeaders(method, target, sign())).toEqual(expect.objectContaining({ ok: false, code: "SUBGRAPH_REQUEST_INVALID_SIGNATURE" }));
   });
 
+  it("refuses a request signed for another department", () => {
+    const h = signRequest(secret, { audience: "public-security", method: "POST", target: "/graphql", caller, body }, clock);
+    expect(verifier().verifyHeaders("POST", "/graphql", h)).toEqual(expect.objectContaining({ code: "SUBGRAPH_REQUEST_INVALID_SIGNATURE" }));
+  });
+
   it("binds the query string when one is signed", () => {
     const h = sign({ target: "/graphql?a=1" });
     expect(verifier().verifyHeaders("POST", "/graphql?a=2", h)).toEqual(expect.objectContaining({ code: "SUBGRAPH_REQUEST_INVALID_SIGNATURE" }));
@@ -63,7 +69,7 @@ describe("verification", () => {
   it("refuses a tampered caller (wider row scope), content hash, timestamp or nonce", () => {
     const h = sign();
     const wider = Buffer.from(JSON.stringify({ ...caller, rowScope: "district" })).toString("base64url");
-    for (const [k, v] of [[HEADER_CALLER, wider], [HEADER_CONTENT_SHA256, "0".repeat(64)], [HEADER_TIMESTAMP, String(T + 1)], [HEADER_NONCE, "BBECAwQFBgcICQoLDA0ODw"], [HEADER_SIGNATURE, "v1=" + "A".repeat(43)]]) {
+    for (const [k, v] of [[HEADER_AUDIENCE, "public-security"], [HEADER_CALLER, wider], [HEADER_CONTENT_SHA256, "0".repeat(64)], [HEADER_TIMESTAMP, String(T + 1)], [HEADER_NONCE, "BBECAwQFBgcICQoLDA0ODw"], [HEADER_SIGNATURE, "v1=" + "A".repeat(43)]]) {
       expect([k, verifier().verifyHeaders("POST", "/graphql", { ...h, [k]: v })]).toEqual([k, expect.objectContaining({ code: "SUBGRAPH_REQUEST_INVALID_SIGNATURE" })]);
     }
   });
@@ -74,7 +80,7 @@ describe("verification", () => {
     expect(verifier().verifyHeaders("POST", "/graphql", sign({}, T - 29_000)).ok).toBe(true);
   });
 
-  it.each([HEADER_TIMESTAMP, HEADER_NONCE, HEADER_CALLER, HEADER_CONTENT_SHA256, HEADER_SIGNATURE])("treats a request without %s as unsigned", (header) => {
+  it.each([HEADER_AUDIENCE, HEADER_TIMESTAMP, HEADER_NONCE, HEADER_CALLER, HEADER_CONTENT_SHA256, HEADER_SIGNATURE])("treats a request without %s as unsigned", (header) => {
     const h: Record<string, string> = { ...sign() };
     delete h[header];
     expect(verifier().verifyHeaders("POST", "/graphql", h)).toEqual(expect.objectContaining({ code: "SUBGRAPH_REQUEST_UNSIGNED" }));
@@ -87,12 +93,12 @@ describe("verification", () => {
 
   it("refuses a well-signed caller context that is not a caller (fails closed)", () => {
     const bad = Buffer.from(JSON.stringify({ sub: "x", role: "r", org: "o", rowScope: "universe", area: {}, purpose: null })).toString("base64url");
-    const h = signRequest(secret, { method: "POST", target: "/graphql", caller: JSON.parse(Buffer.from(bad, "base64url").toString()) as ForwardedCaller, body }, T);
+    const h = signRequest(secret, { audience: "civil-affairs", method: "POST", target: "/graphql", caller: JSON.parse(Buffer.from(bad, "base64url").toString()) as ForwardedCaller, body }, T);
     expect(verifier().verifyHeaders("POST", "/graphql", h)).toEqual(expect.objectContaining({ code: "SUBGRAPH_REQUEST_INVALID_SIGNATURE" }));
   });
 
   it("keeps a bounded replay cache whose entries expire after the window", () => {
-    const v = createVerifier({ secret, maxSkewMs: 30_000, now: () => clock, replayCacheSize: 3 });
+    const v = createVerifier({ secret, audience: "civil-affairs", maxSkewMs: 30_000, now: () => clock, replayCacheSize: 3 });
     for (let i = 0; i < 10; i++) expect(v.verifyHeaders("POST", "/graphql", sign()).ok).toBe(true);
     expect(v.remembered()).toBeLessThanOrEqual(3);
   });

@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { apiError } from "../errors";
+import { CALLER_LIMITS, callerText } from "../../../subgraphs/kit/contract/caller";
 
 export interface Caller {
   sub: string;
@@ -38,13 +39,14 @@ export interface IdentityOptions {
 /** A remembered verification is re-done after this long even if the token lives longer (JWKS keys rotate). */
 const VERIFIED_TTL_MS = 5 * 60_000;
 
-const ids = z.array(z.string()).default([]);
+// Within what the departments accept of a caller (and the access log stores): anything else is INVALID_TOKEN.
+const ids = z.array(callerText).max(CALLER_LIMITS.ids).default([]);
 const claims = z.object({
-  sub: z.string().min(1),
-  name: z.string().default(""),
-  org: z.string().min(1),
-  roles: z.array(z.string()).min(1),
-  scope: z.string().default(""),
+  sub: callerText.pipe(z.string().min(1)),
+  name: callerText.default(""),
+  org: callerText.pipe(z.string().min(1)),
+  roles: z.array(z.string().max(100)).min(1).max(50),
+  scope: z.string().max(4000).default(""),
   area: z.object({ grids: ids, communities: ids, buildings: ids }).default({ grids: [], communities: [], buildings: [] }),
 });
 

@@ -10,10 +10,10 @@
  * the access log knows whose data was returned; `__typename` where a selection is on an interface or union;
  * and `__typename` in a selection left empty by removals, so its parent still comes back as an object.
  */
-import { BREAK, getNamedType, isAbstractType, isObjectType, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type GraphQLNamedType, type GraphQLSchema, type OperationDefinitionNode, type SelectionNode, type SelectionSetNode } from "graphql";
+import { BREAK, getNamedType, isAbstractType, isInputObjectType, isObjectType, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type GraphQLInputType, type GraphQLNamedType, type GraphQLSchema, type OperationDefinitionNode, type SelectionNode, type SelectionSetNode, type ValueNode } from "graphql";
 import type { Caller } from "../auth/identity";
 import { decisionsFor, policyRoles, type Decision, type Policy, type SensitivityClass } from "./policy";
-import type { FieldRule, Rules, SchemaGovernance } from "./requirements";
+import type { FieldRule, SchemaGovernance } from "./requirements";
 
 export interface Denied {
   path: string[];
@@ -67,18 +67,65 @@ export function ownerReadableFromSelection(schema: GraphQLSchema, gov: SchemaGov
 }
 
 /** The sensitivity classes an operation selects (to decide whether a purpose is needed). */
-export function classesSelected(schema: GraphQLSchema, op: OperationDefinitionNode, rules: Rules): Set<SensitivityClass> {
+export function classesSelected(schema: GraphQLSchema, op: OperationDefinitionNode, gov: SchemaGovernance): Set<SensitivityClass> {
   const out = new Set<SensitivityClass>();
   const info = new TypeInfo(schema);
   visit(op, visitWithTypeInfo(info, {
-    Field() {
+    Field(node) {
       const parent = info.getParentType();
       const f = info.getFieldDef();
-      const cls = parent && f ? rules.get(`${parent.name}.${f.name}`)?.sensitivity?.class : undefined;
+      const cls = parent && f ? gov.rules.get(`${parent.name}.${f.name}`)?.sensitivity?.class : undefined;
       if (cls) out.add(cls);
+      const byArgs = parent && f ? argumentClass(schema, gov, `${parent.name}.${f.name}`, f.args, node) : undefined;
+      if (byArgs) out.add(byArgs);
     },
   }));
   return out;
+}
+
+const RANK: SensitivityClass[] = ["PUBLIC", "INTERNAL", "PERSONAL", "SENSITIVE"];
+const higher = (a: SensitivityClass | undefined, b: SensitivityClass | undefined) => (!a ? b : !b ? a : RANK.indexOf(a) >= RANK.indexOf(b) ? a : b);
+
+/** The highest class of the input fields an input type can carry (a variable may set any of them). */
+function inputTypeClass(schema: GraphQLSchema, gov: SchemaGovernance, typeName: string, seen = new Set<string>()): SensitivityClass | undefined {
+  const t = schema.getType(typeName);
+  if (!t || !isInputObjectType(t) || seen.has(typeName)) return undefined;
+  seen.add(typeName);
+  let max: SensitivityClass | undefined;
+  for (const f of Object.values(t.getFields())) max = higher(higher(max, gov.inputs.get(`${typeName}.${f.name}`)), inputTypeClass(schema, gov, getNamedType(f.type).name, seen));
+  return max;
+}
+
+/** The class of the input fields a literal object sets (and of the inputs its variables may set). */
+function literalClass(schema: GraphQLSchema, gov: SchemaGovernance, typeName: string, value: ValueNode): SensitivityClass | undefined {
+  if (value.kind === Kind.VARIABLE) return inputTypeClass(schema, gov, typeName);
+  if (value.kind === Kind.LIST) return value.values.reduce<SensitivityClass | undefined>((m, v) => higher(m, literalClass(schema, gov, typeName, v)), undefined);
+  if (value.kind !== Kind.OBJECT) return undefined;
+  const t = schema.getType(typeName);
+  if (!t || !isInputObjectType(t)) return undefined;
+  let max: SensitivityClass | undefined;
+  for (const f of value.fields) {
+    const def = t.getFields()[f.name.value];
+    if (!def || f.value.kind === Kind.NULL) continue;
+    max = higher(higher(max, gov.inputs.get(`${typeName}.${f.name.value}`)), literalClass(schema, gov, getNamedType(def.type).name, f.value));
+  }
+  return max;
+}
+
+/**
+ * The class of what a field selects by: the classified arguments it is given (and, inside input objects,
+ * the classified input fields set, or that a variable may set). Selecting people by an attribute discloses
+ * the attribute, so a field is at most as visible as the highest of these.
+ */
+export function argumentClass(schema: GraphQLSchema, gov: SchemaGovernance, coordinate: string, args: readonly { name: string; type: GraphQLInputType }[], node: FieldNode): SensitivityClass | undefined {
+  let max: SensitivityClass | undefined;
+  for (const a of node.arguments ?? []) {
+    if (a.value.kind === Kind.NULL) continue;
+    const def = args.find((d) => d.name === a.name.value);
+    if (!def) continue;
+    max = higher(higher(max, gov.inputs.get(`${coordinate}(${a.name.value}:)`)), literalClass(schema, gov, getNamedType(def.type).name, a.value));
+  }
+  return max;
 }
 
 /** The first alias in an operation (fragments inlined) that uses the gateway's reserved prefix, if any. */
@@ -117,7 +164,7 @@ export function createDecider(gov: SchemaGovernance, policy: Policy, caller: Cal
   }
 
   const cache = new Map<string, { decision: Decision; reason?: string }>();
-  return function decide(coordinate: string): { decision: Decision; reason?: string } {
+  const decide = function decide(coordinate: string): { decision: Decision; reason?: string } {
     let d = cache.get(coordinate);
     if (d) return d;
     d = own(gov.rules.get(coordinate));
@@ -127,6 +174,7 @@ export function createDecider(gov: SchemaGovernance, policy: Policy, caller: Cal
     cache.set(coordinate, d);
     return d;
   };
+  return Object.assign(decide, { classDecision });
 }
 
 export function authorize(schema: GraphQLSchema, op: OperationDefinitionNode, gov: SchemaGovernance, policy: Policy, caller: Caller | null, purpose: string | null): AuthorizedOperation {
@@ -144,7 +192,13 @@ export function authorize(schema: GraphQLSchema, op: OperationDefinitionNode, go
         const def = info.getFieldDef();
         if (!parent || !def) return undefined;
         const coordinate = `${parent.name}.${def.name}`;
-        const { decision, reason } = decide(coordinate);
+        let { decision, reason } = decide(coordinate);
+        const byArgs = argumentClass(schema, gov, coordinate, def.args, node);
+        // Selecting by an attribute the caller may not read in full would disclose it.
+        if (decision !== "deny" && byArgs && decide.classDecision(byArgs) !== "allow") {
+          decision = "deny";
+          reason = `selects by ${byArgs} data, which role ${caller?.role ?? "(anonymous)"} may not read in full for purpose ${purpose ?? "(none)"}`;
+        }
         if (decision === "deny") {
           denied.push({ path: [...path], coordinate, reason: reason ?? "not allowed" });
           path.pop();

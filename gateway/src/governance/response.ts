@@ -1,6 +1,6 @@
 /**
- * Post-processes a governed response: masks values, collects whose personal data was returned and which
- * fields (for the access log), removes what the gateway injected (`_cg_*` aliases), and puts null (with an
+ * Post-processes a governed response: masks values, collects whose personal data was accessed and which
+ * fields (for the access log: every personal field selected on a returned object, empty or not), removes what the gateway injected (`_cg_*` aliases), and puts null (with an
  * error) where fields were denied.
  *
  * The executed operation is compiled once per authorization plan into a tree of steps per concrete type
@@ -190,15 +190,19 @@ export function processResponse(schema: GraphQLSchema, op: OperationDefinitionNo
       return;
     }
     for (const s of w.steps) {
-      if (s.mask) obj[s.key] = mask(s.mask.kind, obj[s.key]);
       const v = obj[s.key];
-      if (v === null || v === undefined) continue;
-      if (s.personal && !(Array.isArray(v) && v.length === 0)) {
+      if (v === undefined) continue; // not in the response (@skip/@include)
+      // A personal field the caller asked for and was allowed is an access to this owner's data, whatever its
+      // value: recording only non-empty values would tell a reader of the log who has, say, a disability
+      // certificate.
+      if (s.personal) {
         summary.fields.add(s.coordinate);
         if (own) for (const c of own) summary.citizens.add(c);
-        else if (!s.child) summary.unattributed++;
+        else if (!s.child && v !== null) summary.unattributed++;
       }
-      if (s.child) walk(s.child, v, own, s.personal || underPersonal);
+      if (v === null) continue;
+      if (s.mask) obj[s.key] = mask(s.mask.kind, v);
+      if (s.child && obj[s.key] !== null) walk(s.child, obj[s.key], own, s.personal || underPersonal);
     }
   }
 }

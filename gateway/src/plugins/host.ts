@@ -3,13 +3,30 @@
  * address, with an optional port). A missing, empty or malformed one is refused with 400 BAD_REQUEST before
  * anything else runs (Apollo's integration builds a URL from it and would otherwise fail with a 500).
  */
+import { isIP } from "node:net";
 import type { GatewayPlugin } from "./types";
 import { errorBody, JSON_TYPE } from "./types";
 
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOST = /^(?<name>[^:[\]]+|\[(?<v6>[^\]]*)\])(?::(?<port>\d{1,5}))?$/;
 
+/** A DNS name, an IPv4 address or a bracketed IPv6 address, with an optional port (0–65535). */
 export function isValidHost(host: unknown): boolean {
-  return typeof host === "string" && host.length <= 260 && HOST.test(host);
+  if (typeof host !== "string" || host.length === 0 || host.length > 260) return false;
+  const m = HOST.exec(host);
+  if (!m?.groups) return false;
+  const { name, v6, port } = m.groups;
+  if (port !== undefined && Number(port) > 65535) return false;
+  if (v6 !== undefined) return isIP(v6) === 6;
+  if (/^[\d.]+$/.test(name)) return isIP(name) === 4;
+  if (!NAME.test(name)) return false;
+  // What Apollo's integration does with it next: it must make a URL.
+  try {
+    new URL(`http://${host}/`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function createHostPlugin(): GatewayPlugin {

@@ -30,7 +30,7 @@ export function createPurposePlugin(opts: PurposePluginOptions): GatewayPlugin {
     onOperation(op: GovernedOperation) {
       let f = facts.get(op.key);
       if (!f) {
-        const classes = classesSelected(op.schema, op.operation, opts.gov.rules);
+        const classes = classesSelected(op.schema, op.operation, opts.gov);
         f = { personal: classes.has("PERSONAL") || classes.has("SENSITIVE"), reserved: reservedAlias(op.operation) };
         facts.set(op.key, f);
       }

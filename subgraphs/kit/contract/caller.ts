@@ -7,18 +7,22 @@ import { z } from "zod";
 export const ROW_SCOPES = ["district", "grid", "community", "building", "self"] as const;
 export type RowScope = (typeof ROW_SCOPES)[number];
 
-const ids = z.array(z.string().max(200)).max(10_000);
+/** Limits of the caller context, shared by the gateway's token check (a token outside them is INVALID_TOKEN). */
+export const CALLER_LIMITS = { text: 200, ids: 10_000 } as const;
+const clean = (max: number) => z.string().max(max).refine((s) => !s.includes("\u0000") && !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s), "not clean text");
+export const callerText = clean(CALLER_LIMITS.text);
+const ids = z.array(callerText).max(CALLER_LIMITS.ids);
 
 const schema = z
   .object({
-    sub: z.string().min(1).max(200),
-    role: z.string().min(1).max(100),
-    org: z.string().max(200),
+    sub: callerText.pipe(z.string().min(1)),
+    role: callerText.pipe(z.string().min(1)),
+    org: callerText,
     rowScope: z.enum(ROW_SCOPES),
     area: z.object({ grids: ids, communities: ids, buildings: ids }).strict(),
     /** For the citizen role, the caller's own citizen id. */
-    citizenId: z.string().max(200).optional(),
-    purpose: z.string().max(100).nullable(),
+    citizenId: callerText.optional(),
+    purpose: callerText.nullable(),
   })
   .strict();
 

@@ -22,6 +22,8 @@ export const DEPARTMENT_ERROR_CODES = {
   SUBGRAPH_REQUEST_INVALID_SIGNATURE: { status: 401, description: "The gateway signature on a department request does not match its method, target, caller or body (tampered)." },
   SUBGRAPH_REQUEST_STALE: { status: 401, description: "A signed department request is too old or from the future (`SIGNATURE_MAX_SKEW_MS`)." },
   SUBGRAPH_REQUEST_REPLAYED: { status: 401, description: "A signed department request was received before (its nonce was already used): a replay." },
+  BAD_REQUEST: { status: 400, description: "The HTTP request is malformed (no query, wrong content type, bad JSON, an unreadable request line or header, a missing or invalid Host header, a malformed persisted-query extension)." },
+  REQUEST_HEADERS_TOO_LARGE: { status: 431, description: "The request headers are larger than the server accepts." },
   INTERNAL_SERVER_ERROR: { status: 500, description: "An unexpected failure; details are in the server log under the request id, never in the response." },
 } as const satisfies Record<string, ErrorSpec>;
 

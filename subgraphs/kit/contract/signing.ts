@@ -4,8 +4,10 @@
  * The gateway signs every request it sends to a department; departments serve nothing else (except
  * `/health`). The signature is HMAC-SHA256 with a secret both sides share, over a canonical string:
  *
- *     cg-sign-v1\n<timestamp>\n<nonce>\n<METHOD>\n<request-target>\n<caller>\n<content-sha256>
+ *     cg-sign-v1\n<audience>\n<timestamp>\n<nonce>\n<METHOD>\n<request-target>\n<caller>\n<content-sha256>
  *
+ * - audience: `x-cg-audience`, the name of the department the request is for (a request captured on its
+ *   way to one department is refused by every other);
  * - timestamp: `x-cg-timestamp`, milliseconds since the Unix epoch (decimal);
  * - nonce: `x-cg-nonce`, 16 random bytes in base64url (22 characters), never sent twice;
  * - METHOD: the HTTP method in upper case;
@@ -25,16 +27,19 @@ import { LRUCache } from "lru-cache";
 import { parseCaller, type ForwardedCaller } from "./caller";
 
 export const SIGNING_VERSION = "cg-sign-v1";
+export const HEADER_AUDIENCE = "x-cg-audience";
 export const HEADER_TIMESTAMP = "x-cg-timestamp";
 export const HEADER_NONCE = "x-cg-nonce";
 export const HEADER_CALLER = "x-cg-caller";
 export const HEADER_CONTENT_SHA256 = "x-cg-content-sha256";
 export const HEADER_SIGNATURE = "x-cg-signature";
-export const SIGNED_HEADERS = [HEADER_TIMESTAMP, HEADER_NONCE, HEADER_CALLER, HEADER_CONTENT_SHA256, HEADER_SIGNATURE] as const;
+export const SIGNED_HEADERS = [HEADER_AUDIENCE, HEADER_TIMESTAMP, HEADER_NONCE, HEADER_CALLER, HEADER_CONTENT_SHA256, HEADER_SIGNATURE] as const;
 
 export type SigningFailure = "SUBGRAPH_REQUEST_UNSIGNED" | "SUBGRAPH_REQUEST_INVALID_SIGNATURE" | "SUBGRAPH_REQUEST_STALE" | "SUBGRAPH_REQUEST_REPLAYED";
 
 export interface SignedRequest {
+  /** The department the request is for (its name in the supergraph). */
+  audience: string;
   method: string;
   /** Path and query as they will appear on the request line, e.g. `/graphql`. */
   target: string;
@@ -44,8 +49,8 @@ export interface SignedRequest {
 
 export const sha256Hex = (body: string | Buffer): string => createHash("sha256").update(body).digest("hex");
 
-export function canonicalString(parts: { timestamp: string; nonce: string; method: string; target: string; caller: string; contentSha256: string }): string {
-  return [SIGNING_VERSION, parts.timestamp, parts.nonce, parts.method.toUpperCase(), parts.target, parts.caller, parts.contentSha256].join("\n");
+export function canonicalString(parts: { audience: string; timestamp: string; nonce: string; method: string; target: string; caller: string; contentSha256: string }): string {
+  return [SIGNING_VERSION, parts.audience, parts.timestamp, parts.nonce, parts.method.toUpperCase(), parts.target, parts.caller, parts.contentSha256].join("\n");
 }
 
 const mac = (secret: string, canonical: string) => `v1=${createHmac("sha256", secret).update(canonical, "utf8").digest("base64url")}`;
@@ -55,14 +60,16 @@ export function signRequest(secret: string, req: SignedRequest, now = Date.now()
   const timestamp = String(now);
   const caller = Buffer.from(JSON.stringify(req.caller), "utf8").toString("base64url");
   const contentSha256 = sha256Hex(req.body);
-  const signature = mac(secret, canonicalString({ timestamp, nonce, method: req.method, target: req.target, caller, contentSha256 }));
-  return { [HEADER_TIMESTAMP]: timestamp, [HEADER_NONCE]: nonce, [HEADER_CALLER]: caller, [HEADER_CONTENT_SHA256]: contentSha256, [HEADER_SIGNATURE]: signature };
+  const signature = mac(secret, canonicalString({ audience: req.audience, timestamp, nonce, method: req.method, target: req.target, caller, contentSha256 }));
+  return { [HEADER_AUDIENCE]: req.audience, [HEADER_TIMESTAMP]: timestamp, [HEADER_NONCE]: nonce, [HEADER_CALLER]: caller, [HEADER_CONTENT_SHA256]: contentSha256, [HEADER_SIGNATURE]: signature };
 }
 
 export type HeaderCheck = { ok: true; caller: ForwardedCaller; contentSha256: string } | { ok: false; code: SigningFailure; message: string };
 
 export interface VerifierOptions {
   secret: string;
+  /** This department's name: requests signed for another are refused. */
+  audience: string;
   /** Oldest (and furthest in the future) accepted timestamp, milliseconds. */
   maxSkewMs: number;
   /** Nonces remembered to refuse replays (bounded; entries expire after twice the skew). */
@@ -95,13 +102,16 @@ export function createVerifier(opts: VerifierOptions) {
      * (Node's `req.url` of the incoming message, untouched).
      */
     verifyHeaders(method: string, target: string, headers: Record<string, string | string[] | undefined>): HeaderCheck {
+      const audience = one(headers, HEADER_AUDIENCE);
       const timestamp = one(headers, HEADER_TIMESTAMP);
       const nonce = one(headers, HEADER_NONCE);
       const caller = one(headers, HEADER_CALLER);
       const contentSha256 = one(headers, HEADER_CONTENT_SHA256);
       const signature = one(headers, HEADER_SIGNATURE);
-      if (!timestamp || !nonce || !caller || !contentSha256 || !signature) return fail("SUBGRAPH_REQUEST_UNSIGNED");
-      const expected = Buffer.from(mac(opts.secret, canonicalString({ timestamp, nonce, method, target, caller, contentSha256 })));
+      if (!audience || !timestamp || !nonce || !caller || !contentSha256 || !signature) return fail("SUBGRAPH_REQUEST_UNSIGNED");
+      if (audience !== opts.audience) return fail("SUBGRAPH_REQUEST_INVALID_SIGNATURE", "The request was signed for another department.");
+      // Signed for this department: the HMAC below covers our own name, so a request meant for another fails it.
+      const expected = Buffer.from(mac(opts.secret, canonicalString({ audience: opts.audience, timestamp, nonce, method, target, caller, contentSha256 })));
       const given = Buffer.from(signature);
       if (expected.length !== given.length || !timingSafeEqual(expected, given)) return fail("SUBGRAPH_REQUEST_INVALID_SIGNATURE");
       if (!/^\d{1,16}$/.test(timestamp) || Math.abs(now() - Number(timestamp)) > opts.maxSkewMs) return fail("SUBGRAPH_REQUEST_STALE");

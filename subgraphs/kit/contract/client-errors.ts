@@ -1,0 +1,19 @@
+/**
+ * Requests Node's HTTP parser cannot read (a control byte in a header, Content-Length beside
+ * Transfer-Encoding, a garbage request line, headers over the size limit) are answered with a GraphQL
+ * error body and a registered code, like every other refusal, by the gateway and the departments alike.
+ */
+import type { Socket } from "node:net";
+
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+  const [status, reason, code, message] = tooLarge
+    ? [431, "Request Header Fields Too Large", "REQUEST_HEADERS_TOO_LARGE", "The request headers are larger than the server accepts."]
+    : [400, "Bad Request", "BAD_REQUEST", "The HTTP request is malformed."];
+  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
