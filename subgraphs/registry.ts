@@ -1,14 +1,23 @@
 /**
- * The one list of department subgraphs. The gateway, the tests, the seed command and the benchmarks all
- * iterate over it.
+ * The department modules, loaded from the folders the department records name (subgraphs/departments.ts):
+ * the seed command, the tests and the benchmarks iterate over this list. The gateway never imports it
+ * (it needs only the records); departments never import the gateway.
  */
 import type { AnyDepartment as DepartmentModule } from "./kit/department";
-import { department as civilAffairs } from "./civil-affairs/department";
-import { department as publicSecurity } from "./public-security/department";
-import { department as elderlyCare } from "./elderly-care/department";
-import { department as propertyManagement } from "./property-management/department";
+import { DEPARTMENT_RECORDS } from "./departments";
 
-export const SUBGRAPHS: readonly DepartmentModule[] = [civilAffairs, publicSecurity, elderlyCare, propertyManagement];
+function load(folder: string): DepartmentModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(`./${folder}/department`) as { department?: DepartmentModule };
+  if (!mod.department) throw new Error(`subgraphs/${folder}/department must export \`department\``);
+  return mod.department;
+}
+
+export const SUBGRAPHS: readonly DepartmentModule[] = DEPARTMENT_RECORDS.map((d) => {
+  const m = load(d.folder);
+  if (m.name !== d.name) throw new Error(`subgraphs/${d.folder}/department is named ${m.name}, but its record says ${d.name}`);
+  return m;
+});
 
 export function subgraphByName(name: string): DepartmentModule {
   const m = SUBGRAPHS.find((s) => s.name === name);

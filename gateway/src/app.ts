@@ -11,10 +11,11 @@ import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloGateway } from "@apollo/gateway";
 import fastifyApollo from "@as-integrations/fastify";
 import type { ValidationRule } from "graphql";
-import type { GatewayConfig } from "./config";
+import type { GatewayConfig, ResolvedGatewayConfig } from "./config";
 import { createServiceBuilder } from "./data-sources";
 import { createErrorFormatter } from "./plugins/error-masking";
 import type { InsightsContext } from "./insights/service";
+import { enumLabels } from "./insights/labels";
 import { createIdentity } from "./auth/identity";
 import { loadPolicy } from "./governance/policy";
 import { readGovernance } from "./governance/requirements";
@@ -49,7 +50,10 @@ export interface BuildOptions {
   audit?: AuditStore;
 }
 
-export async function buildGateway(config: GatewayConfig, options: BuildOptions = {}): Promise<BuiltGateway> {
+export async function buildGateway(unresolved: GatewayConfig, options: BuildOptions = {}): Promise<BuiltGateway> {
+  // Secrets come from the environment or from `withSecrets` (the entry points): building never writes files.
+  if (!unresolved.signingSecret || (!unresolved.auth.jwksUrl && !unresolved.auth.hs256Secret)) throw new Error("buildGateway: secrets are not resolved (call withSecrets)");
+  const config = unresolved as ResolvedGatewayConfig;
   const app = Fastify({
     logger: { level: config.logLevel, name: "gateway" },
     bodyLimit: config.bodyLimit,
@@ -72,7 +76,7 @@ export async function buildGateway(config: GatewayConfig, options: BuildOptions 
   });
   for (const p of plugins) p.http?.(app);
 
-  const insights: InsightsContext = { idKey: config.signingSecret };
+  const insights: InsightsContext = { idKey: config.signingSecret, labels: enumLabels(supergraphSdl) };
   // Apollo Gateway refuses supergraphs whose SECURITY features (@requiresScopes, @policy) it cannot enforce.
   // Ours enforces them (governance/), so the gateway gets the supergraph without that purpose marker.
   const gatewaySdl = supergraphSdl.replace(/(@link\(url: "[^"]+"), for: SECURITY\)/g, "$1)");

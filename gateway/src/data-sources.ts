@@ -16,7 +16,7 @@ import { SubgraphClient } from "./transport/subgraph-client";
 import type { GovernedContext } from "./governance/executor";
 import { roleOf, type Policy } from "./governance/policy";
 import type { AuditStore } from "./audit/store";
-import type { GatewayConfig } from "./config";
+import type { ResolvedGatewayConfig } from "./config";
 import type { FastifyBaseLogger } from "fastify";
 
 /** What a department learns of the caller (row scope, logs); with governance off, a district-wide system caller. */
@@ -96,7 +96,7 @@ class DepartmentDataSource implements GraphQLDataSource<Ctx> {
 }
 
 /** Builds each subgraph's data source; `close()` releases the departments' connection pools. */
-export function createServiceBuilder(config: GatewayConfig, insights: InsightsContext, policy: Policy, audit: () => AuditStore, log: FastifyBaseLogger) {
+export function createServiceBuilder(config: ResolvedGatewayConfig, insights: InsightsContext, policy: Policy, audit: () => AuditStore, log: FastifyBaseLogger) {
   const clients: SubgraphClient[] = [];
   // The in-process services' page cursors (findings, access log) are opaque like the departments'.
   const cursors = createCursorCodec(config.signingSecret);

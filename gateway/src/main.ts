@@ -1,10 +1,11 @@
 /** Entry point of the gateway: the one public endpoint. */
-import { loadGatewayConfig } from "./config";
+import { loadGatewayConfig, withSecrets } from "./config";
 import { buildGateway } from "./app";
 
 async function main() {
-  const config = loadGatewayConfig();
+  const config = withSecrets(loadGatewayConfig());
   const { app } = await buildGateway(config);
+  for (const w of config.warnings) app.log.warn(w);
   await app.listen({ port: config.port, host: config.host });
   app.log.info({ url: `http://${config.host}:${config.port}/graphql` }, "gateway ready");
   const stop = () => void app.close().then(() => process.exit(0));

@@ -1,42 +1,32 @@
 /**
- * Subgraph configuration: the one place a department service reads its environment.
- * Every field has a default that runs the embedded system on one machine.
+ * Department configuration: the one place a department service reads its environment, once, purely
+ * (`withSubgraphSecrets` creates the development secret, called by the entry points). Every variable is
+ * defined in SUBGRAPH_VARS with its default and meaning; per-department ones are named by the department
+ * record's prefix (`CIVIL_AFFAIRS_PORT`, …).
  */
 import { resolve } from "node:path";
 import { z } from "zod";
-import type { Department } from "../departments";
+import { departmentRecord, type Department } from "../departments";
 import { loadOrCreateSecret, secretFile } from "./contract/secrets";
+import { envVar, int, logLevel, postgresUrl, readEnv } from "./contract/env";
 
-const envPrefix = (dept: Department) => dept.toUpperCase().replace(/-/g, "_");
-
-/** Default port of each department service (the gateway listens on 4000). */
-export const DEFAULT_PORTS: Record<Department, number> = {
-  "civil-affairs": 4001,
-  "public-security": 4002,
-  "elderly-care": 4003,
-  "property-management": 4004,
+export const SUBGRAPH_VARS = {
+  DATA_DIR: envVar(z.string().default("data"), "data", "folder of the embedded PGlite data folders, one per department"),
+  SEED_CITIZENS: envVar(int(1, 5_000_000, 5000), "5000", "citizens generated when a department starts on an empty database"),
+  SEED: envVar(z.coerce.number().int().default(20261101), "20261101", "seed of the synthetic data generator"),
+  HOST: envVar(z.string().default("127.0.0.1"), "127.0.0.1", "interface the gateway and subgraphs listen on"),
+  LOG_LEVEL: envVar(logLevel, "info", "pino log level of every service"),
+  PG_POOL_SIZE: envVar(int(1, 200, 10), "10", "PostgreSQL connections per department"),
+  INTERNAL_SIGNING_SECRET: envVar(z.string().min(16).optional(), "random, in `DATA_DIR/secrets/internal-signing.key`", "secret the gateway signs department requests with (same value for gateway and departments)"),
+  SIGNATURE_MAX_SKEW_MS: envVar(int(1000, 600_000, 30_000), "30000", "oldest (and furthest in the future) signed request a department accepts; nonces are remembered for twice this long to refuse replays"),
+  ACCEPT_UNSIGNED: envVar(z.enum(["true", "false"]).default("false"), "false", "departments: `true` serves requests without any signing header as a district-wide caller — for benchmarks against peer gateways only"),
 };
 
-const shared = z.object({
-  /** Folder holding one PGlite data folder per department (embedded default). */
-  DATA_DIR: z.string().default("data"),
-  /** Citizens generated when an empty database is seeded on first start. */
-  SEED_CITIZENS: z.coerce.number().int().min(1).max(5_000_000).default(5000),
-  /** Seed of the synthetic data generator. */
-  SEED: z.coerce.number().int().default(20261101),
-  /** Interface to listen on. */
-  HOST: z.string().default("127.0.0.1"),
-  /** pino log level. */
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** PostgreSQL pool size per department when a database URL is set. */
-  PG_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  /** Secret shared with the gateway, which signs every request; default: kept in DATA_DIR/secrets. */
-  INTERNAL_SIGNING_SECRET: z.string().min(16).optional(),
-  /** Largest accepted age of a signed request, milliseconds. */
-  SIGNATURE_MAX_SKEW_MS: z.coerce.number().int().min(1000).default(30_000),
-  /** Benchmarks only: treat unsigned requests as a district-wide caller, so peer gateways can be measured. */
-  ACCEPT_UNSIGNED: z.enum(["true", "false"]).default("false"),
-});
+/** Variables named after each department (shown in the README as `<DEPT>_…`). */
+export const DEPARTMENT_VARS = {
+  PORT: envVar(int(0, 65535, 0), "4001–4004", "port of a department (`CIVIL_AFFAIRS_PORT`, `PUBLIC_SECURITY_PORT`, …; defaults from `subgraphs/departments.ts`)"),
+  DATABASE_URL: envVar(postgresUrl, "unset", "PostgreSQL URL of a department (e.g. `PUBLIC_SECURITY_DATABASE_URL=postgresql://user@db/public_security`); unset means embedded PGlite"),
+};
 
 export interface SubgraphConfig {
   department: Department;
@@ -47,34 +37,43 @@ export interface SubgraphConfig {
   databaseUrl?: string;
   /** PGlite folder of this department. */
   dataDir: string;
+  /** Folder of the development secrets. */
+  secretsDataDir: string;
   seedCitizens: number;
   seed: number;
-  logLevel: z.infer<typeof shared>["LOG_LEVEL"];
+  logLevel: z.infer<typeof logLevel>;
   pgPoolSize: number;
-  signingSecret: string;
+  /** Undefined until `withSubgraphSecrets` when it comes from the data folder. */
+  signingSecret?: string;
   signatureMaxSkewMs: number;
   acceptUnsigned: boolean;
 }
 
+export type ResolvedSubgraphConfig = SubgraphConfig & { signingSecret: string };
+
 export function loadSubgraphConfig(dept: Department, env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
-  const s = shared.parse(env);
-  const p = envPrefix(dept);
-  const port = z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORTS[dept]).parse(env[`${p}_PORT`] || undefined);
-  const databaseUrl = env[`${p}_DATABASE_URL`] || undefined;
+  const s = readEnv(SUBGRAPH_VARS, env);
+  const record = departmentRecord(dept);
+  const own = readEnv({ [`${record.envPrefix}_PORT`]: DEPARTMENT_VARS.PORT, [`${record.envPrefix}_DATABASE_URL`]: DEPARTMENT_VARS.DATABASE_URL }, env);
+  const port = (own[`${record.envPrefix}_PORT`] as number) || record.port;
   return {
     department: dept,
-    port,
+    port: env[`${record.envPrefix}_PORT`] === "0" ? 0 : port,
     host: s.HOST,
-    databaseUrl,
-    dataDir: resolve(s.DATA_DIR, dept),
+    databaseUrl: own[`${record.envPrefix}_DATABASE_URL`] as string | undefined,
+    dataDir: resolve(s.DATA_DIR, record.folder),
+    secretsDataDir: s.DATA_DIR,
     seedCitizens: s.SEED_CITIZENS,
     seed: s.SEED,
     logLevel: s.LOG_LEVEL,
     pgPoolSize: s.PG_POOL_SIZE,
-    signingSecret: loadOrCreateSecret(s.INTERNAL_SIGNING_SECRET, secretFile(s.DATA_DIR, "internal-signing")),
+    signingSecret: s.INTERNAL_SIGNING_SECRET,
     signatureMaxSkewMs: s.SIGNATURE_MAX_SKEW_MS,
     acceptUnsigned: s.ACCEPT_UNSIGNED === "true",
   };
 }
 
-export { envPrefix };
+/** The configuration with the shared signing secret, read from (or first created in) `DATA_DIR/secrets/`. */
+export function withSubgraphSecrets(config: SubgraphConfig): ResolvedSubgraphConfig {
+  return { ...config, signingSecret: loadOrCreateSecret(config.signingSecret, secretFile(config.secretsDataDir, "internal-signing")) };
+}

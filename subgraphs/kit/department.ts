@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import type { Department } from "../departments";
-import type { SubgraphConfig } from "./config";
+import type { ResolvedSubgraphConfig, SubgraphConfig } from "./config";
 import { openDepartmentDb, type DepartmentDb, type PrismaLike } from "./database";
 import { buildSubgraphApp, type SubgraphContext } from "./app";
 
@@ -35,6 +35,6 @@ export function openDepartment<C extends PrismaLike>(mod: DepartmentModule<C>, c
   );
 }
 
-export function buildDepartmentApp<C extends PrismaLike>(mod: DepartmentModule<C>, db: DepartmentDb<C>, config: Pick<SubgraphConfig, "logLevel" | "signingSecret" | "signatureMaxSkewMs" | "acceptUnsigned">, onClose?: () => Promise<void>): Promise<FastifyInstance> {
+export function buildDepartmentApp<C extends PrismaLike>(mod: DepartmentModule<C>, db: DepartmentDb<C>, config: Pick<ResolvedSubgraphConfig, "logLevel" | "signingSecret" | "signatureMaxSkewMs" | "acceptUnsigned">, onClose?: () => Promise<void>): Promise<FastifyInstance> {
   return buildSubgraphApp({ name: mod.name, sdlPath: sdlPathOf(mod), resolvers: mod.resolvers, db, logLevel: config.logLevel, onClose, signingSecret: config.signingSecret, signatureMaxSkewMs: config.signatureMaxSkewMs, acceptUnsigned: config.acceptUnsigned });
 }

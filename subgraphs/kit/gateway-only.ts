@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { createVerifier, type SigningFailure } from "./contract/signing";
 import { SYSTEM_CALLER, type ForwardedCaller } from "./contract/caller";
 import { firstUncleanText } from "./contract/text";
+import { errorBody } from "./contract/errors";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -39,7 +40,7 @@ export interface GatewayOnlyOptions {
 }
 
 function refuse(reply: FastifyReply, status: number, code: SigningFailure | "BAD_USER_INPUT" | "PAYLOAD_TOO_LARGE", message: string) {
-  return reply.code(status).type("application/json; charset=utf-8").header("connection", "close").send({ data: null, errors: [{ message, extensions: { code } }] });
+  return reply.code(status).type("application/json; charset=utf-8").header("connection", "close").send(errorBody(code, message, { data: null }));
 }
 
 const isPublic = (req: FastifyRequest) => req.routeOptions.config?.public === true;

@@ -6,6 +6,7 @@ import type { DatasetChunk, SyntheticOptions } from "../synthetic";
 import { generateDataset, countCitizens } from "../synthetic";
 import type { DepartmentDb, PrismaLike } from "./database";
 import type { AnyDepartment as DepartmentModule } from "./department";
+import { departmentRecord } from "../departments";
 
 /** PostgreSQL allows 65,535 bind parameters per statement; stay well below. */
 const MAX_PARAMS = 30_000;
@@ -45,7 +46,9 @@ export interface SeedTarget {
 }
 
 /** Streams one generated data set into several departments at once (generation runs once). */
-export async function seedDepartments(targets: SeedTarget[], opts: SyntheticOptions, onProgress?: (citizens: number) => void): Promise<void> {
+export async function seedDepartments(all: SeedTarget[], opts: SyntheticOptions, onProgress?: (citizens: number) => void): Promise<void> {
+  // Only the departments whose record says the synthetic generator feeds them (a new one may have no data set).
+  const targets = all.filter((t) => departmentRecord(t.mod.name).seeded);
   let citizens = 0;
   for (const chunk of generateDataset(opts)) {
     await Promise.all(targets.map((t) => insertChunk(t.mod, t.db, chunk)));

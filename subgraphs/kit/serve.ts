@@ -4,8 +4,8 @@
  */
 import type { FastifyInstance } from "fastify";
 import { DEFAULT_SYNTHETIC } from "../synthetic";
-import type { Department } from "../departments";
-import { loadSubgraphConfig, type SubgraphConfig } from "./config";
+import { departmentRecord, type Department } from "../departments";
+import { loadSubgraphConfig, withSubgraphSecrets, type ResolvedSubgraphConfig, type SubgraphConfig } from "./config";
 import { buildDepartmentApp, openDepartment, type AnyDepartment as DepartmentModule } from "./department";
 import { isSeeded, seedDepartments } from "./seed";
 import type { DepartmentDb, PrismaLike } from "./database";
@@ -14,14 +14,15 @@ export interface RunningDepartment {
   app: FastifyInstance;
   db: DepartmentDb<PrismaLike>;
   url: string;
-  config: SubgraphConfig;
+  config: ResolvedSubgraphConfig;
 }
 
 /** Opens, seeds if empty, builds and listens. Port 0 picks a free port. */
 export async function startDepartment(mod: DepartmentModule, overrides: Partial<SubgraphConfig> = {}): Promise<RunningDepartment> {
-  const config = { ...loadSubgraphConfig(mod.name as Department), ...overrides };
+  const config = withSubgraphSecrets({ ...loadSubgraphConfig(mod.name as Department), ...overrides });
   const db = await openDepartment(mod, config);
-  if (!(await isSeeded(db))) {
+  // Departments the synthetic generator feeds are seeded on first start; others start with what they hold.
+  if (departmentRecord(mod.name).seeded && !(await isSeeded(db))) {
     await seedDepartments([{ mod, db }], { ...DEFAULT_SYNTHETIC, citizens: config.seedCitizens, seed: config.seed });
   }
   const app = await buildDepartmentApp(mod, db, config, () => db.close());

@@ -4,7 +4,9 @@
  * (the Rust query planner). Each runs as its own node process on its own port, against the same subgraphs.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { gatewayNodeFlags } from "../../gateway/src/node-flags";
+import { loadGatewayConfig } from "../../gateway/src/config";
+
+const gatewayNodeFlags = (env: NodeJS.ProcessEnv) => loadGatewayConfig(env).nodeFlags;
 import { join } from "node:path";
 
 export const GATEWAY_NAMES = ["ours", "ours-ungoverned", "apollo-stock", "hive", "hive-rust"] as const;

@@ -65,7 +65,7 @@ async function main() {
   const seedEnv = { ...process.env, NODE_OPTIONS: "" } as NodeJS.ProcessEnv;
   for (const d of DEPTS) seedEnv[`${prefix(d)}_DATABASE_URL`] = `${PG}/cg_10k_${d.replace(/-/g, "_")}`;
   if ((await citizens("cg_10k_public_security")) !== 10_000) {
-    execFileSync(process.execPath, ["--import", "tsx", "subgraphs/kit/seed-cli.ts", "--citizens", "10000"], { cwd: root, env: seedEnv, stdio: "inherit" });
+    execFileSync(process.execPath, ["--import", "tsx", "schema/cli/seed.ts", "--citizens", "10000"], { cwd: root, env: seedEnv, stdio: "inherit" });
   }
   const results = [await measure("10,000 citizens", "cg_10k", opts)];
   const big = await citizens("cg_1m_public_security");

@@ -1,10 +1,9 @@
 /**
- * End to end: `npm start`'s program starts four subgraph processes and the gateway on a fresh data folder
- * (migrating and seeding each department on first start), answers over real HTTP, and stops cleanly on
- * Ctrl-C (SIGINT).
+ * End to end: `npm start`'s program (compiled) starts every department's process and the gateway on a fresh
+ * data folder (migrating and seeding each department on first start), answers over real HTTP, restarts a
+ * department that dies, and stops cleanly on Ctrl-C (SIGINT).
  */
-import { spawn, execFile, type ChildProcess } from "node:child_process";
-import { promisify } from "node:util";
+import { spawn, type ChildProcess } from "node:child_process";
 import { PGlite } from "@electric-sql/pglite";
 import { mkdtempSync, rmSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,20 +11,14 @@ import { join, resolve } from "node:path";
 import { freePorts } from "../helpers/ports";
 import { post } from "../helpers/system";
 import { operation } from "../helpers/operations";
+import { runCli } from "../helpers/cli";
+import { until } from "../helpers/wait";
+import { DEPARTMENT_RECORDS } from "../../subgraphs/departments";
 
 const root = resolve(__dirname, "../..");
-const run = promisify(execFile);
 
 /** Runs one of the package's CLIs (npm run token / audit:verify) against this system's data folder. */
-async function cli(file: string, args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", file, ...args], { cwd: root, env: { ...process.env, NODE_OPTIONS: "", DATA_DIR: dataDir } });
-    return { code: 0, out: stdout + stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? 1, out: `${err.stdout ?? ""}${err.stderr ?? ""}` };
-  }
-}
+const cli = (file: string, args: string[]) => runCli(file, args, { DATA_DIR: dataDir });
 /** Command lines of running processes whose command line or environment mentions `text`. */
 function processesMentioning(text: string): string[] {
   const out: string[] = [];
@@ -49,10 +42,11 @@ let ports: number[];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "cg-e2e-"));
-  ports = await freePorts(5);
-  const [gw, ca, ps, ec, pm] = ports;
+  ports = await freePorts(1 + DEPARTMENT_RECORDS.length);
+  const [gw, ...departmentPorts] = ports;
   gateway = `http://127.0.0.1:${gw}/graphql`;
-  proc = spawn(process.execPath, ["--import", "tsx", "gateway/src/cli/start-all.ts"], {
+  // What `npm start` runs after `npm run build` (npm test builds first): the compiled JavaScript.
+  proc = spawn(process.execPath, ["dist/gateway/src/cli/start-all.js"], {
     cwd: root,
     env: {
       ...process.env,
@@ -61,10 +55,7 @@ beforeAll(async () => {
       SEED_CITIZENS: "1500",
       LOG_LEVEL: "warn",
       PORT: String(gw),
-      CIVIL_AFFAIRS_PORT: String(ca),
-      PUBLIC_SECURITY_PORT: String(ps),
-      ELDERLY_CARE_PORT: String(ec),
-      PROPERTY_MANAGEMENT_PORT: String(pm),
+      ...Object.fromEntries(DEPARTMENT_RECORDS.map((d, i) => [`${d.envPrefix}_PORT`, String(departmentPorts[i])])),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -81,7 +72,7 @@ beforeAll(async () => {
       }
     }, 200);
   });
-  const token = await cli("gateway/src/auth/token-cli.ts", ["--role", "grid-worker", "--grid", "G-0101"]);
+  const token = await cli("schema/cli/token.ts", ["--role", "grid-worker", "--grid", "G-0101"]);
   expect(token.code).toBe(0);
   auth = { authorization: `Bearer ${token.out.trim()}`, "x-purpose": "welfare-check" };
 }, 240_000);
@@ -98,7 +89,7 @@ describe("npm start", () => {
   });
 
   it("created one embedded database folder per department", () => {
-    for (const d of ["civil-affairs", "public-security", "elderly-care", "property-management"]) expect(existsSync(join(dataDir, d))).toBe(true);
+    for (const d of DEPARTMENT_RECORDS) expect(existsSync(join(dataDir, d.folder))).toBe(true);
   });
 
   it("answers the example query printed at start, across all four departments", async () => {
@@ -118,12 +109,41 @@ describe("npm start", () => {
     expect(res.body.data!.grid.priorityElders.edges.length).toBeGreaterThan(0);
   });
 
-  it("runs the gateway with its heap limit and the access log in a writer process of its own", () => {
-    const gw = processesMentioning(dataDir).filter((c) => c.includes("gateway/src/main.ts"));
+  it("runs compiled JavaScript with no TypeScript loader: the gateway with its heap limit, the access log in a writer process of its own", () => {
+    const all = processesMentioning(dataDir);
+    expect(all.filter((c) => /tsx/.test(c))).toEqual([]);
+    const gw = all.filter((c) => c.includes("dist/gateway/src/main.js"));
     expect(gw.length).toBe(1);
     expect(gw[0]).toContain("--max-old-space-size=256");
-    expect(processesMentioning(join(dataDir, "gateway-audit")).filter((c) => c.includes("writer-process"))).toHaveLength(1);
+    expect(processesMentioning(join(dataDir, "gateway-audit")).filter((c) => c.includes("writer-process.js"))).toHaveLength(1);
+    for (const d of DEPARTMENT_RECORDS) expect(all.filter((c) => c.includes(`dist/subgraphs/${d.folder}/main.js`))).toHaveLength(1);
   });
+
+  it("restarts a department that dies, while the others keep serving", async () => {
+    const victim = DEPARTMENT_RECORDS.find((d) => d.name === "elderly-care")!;
+    const pidOf = () => {
+      for (const d of readdirSync("/proc")) {
+        if (!/^\d+$/.test(d)) continue;
+        try {
+          const cmd = readFileSync(`/proc/${d}/cmdline`, "utf8");
+          if (cmd.includes(`dist/subgraphs/${victim.folder}/main.js`) && readFileSync(`/proc/${d}/environ`, "utf8").includes(dataDir)) return Number(d);
+        } catch {
+          /* gone */
+        }
+      }
+      return undefined;
+    };
+    const before = pidOf()!;
+    process.kill(before, "SIGKILL");
+    const during = await post(gateway, { query: `{ communities { id } grid(id: "G-0101") { priorityElders(first: 1) { totalCount } } }` }, auth);
+    expect(during.body.data!.communities.length).toBeGreaterThan(0);
+    await until(async () => {
+      const r = await post(gateway, { query: `{ grid(id: "G-0101") { priorityElders(first: 1) { totalCount } } }` }, auth);
+      return (r.body.data?.grid?.priorityElders?.totalCount ?? 0) > 0;
+    }, "elderly care to answer again", 60_000);
+    expect(pidOf()).not.toBe(before);
+    expect(output).toMatch(/elderly-care exited \(SIGKILL\); restarting/);
+  }, 90_000);
 
   it("stops every process cleanly on Ctrl-C", async () => {
     const exited = new Promise<number | null>((res) => proc.once("exit", (code) => res(code)));
@@ -136,13 +156,13 @@ describe("npm start", () => {
   }, 30_000);
 
   it("left an intact access log that npm run audit:verify checks, and catches a tampered record", async () => {
-    const ok = await cli("gateway/src/audit/verify-cli.ts", []);
+    const ok = await cli("schema/cli/audit-verify.ts", []);
     expect(ok.out).toMatch(/intact: [1-9]\d* records/);
     expect(ok.code).toBe(0);
     const db = new PGlite(join(dataDir, "gateway-audit"));
     await db.exec(`ALTER TABLE access_log DISABLE TRIGGER USER; UPDATE access_log SET purpose = 'statistics' WHERE seq = 1;`);
     await db.close();
-    const bad = await cli("gateway/src/audit/verify-cli.ts", []);
+    const bad = await cli("schema/cli/audit-verify.ts", []);
     expect(bad.code).toBe(1);
     expect(bad.out).toContain("TAMPERED");
   }, 60_000);

@@ -2,6 +2,7 @@
  * Scratch PostgreSQL databases for tests. Outside CI a test may skip when no server answers; under CI=true
  * an absent server is a failure.
  */
+import { execFileSync } from "node:child_process";
 import pg from "pg";
 
 export const PG_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -26,6 +27,28 @@ export async function requirePostgres(what: string): Promise<boolean> {
   console.warn(`SKIPPED ${what}: no PostgreSQL at ${PG_ADMIN_URL} (start it, or set TEST_POSTGRES_URL)`);
   return false;
 }
+
+/**
+ * Whether the PostgreSQL server answers, decided once when a test file loads (synchronously, so that tests
+ * can be declared skipped rather than pass without running). Under CI=true an absent server throws here,
+ * which fails the test file.
+ */
+export const POSTGRES_AVAILABLE: boolean = (() => {
+  const u = new URL(PG_ADMIN_URL);
+  let ok = false;
+  try {
+    execFileSync(process.execPath, ["-e", `require("net").connect(${Number(u.port || 5432)}, ${JSON.stringify(u.hostname)}).on("connect", () => process.exit(0)).on("error", () => process.exit(1)); setTimeout(() => process.exit(1), 2000);`], { stdio: "ignore", env: { PATH: process.env.PATH ?? "" } });
+    ok = true;
+  } catch {
+    ok = false;
+  }
+  if (!ok && process.env.CI === "true") throw new Error(`PostgreSQL is required under CI, but ${PG_ADMIN_URL} does not answer`);
+  if (!ok) console.warn(`SKIPPED: no PostgreSQL at ${PG_ADMIN_URL} (start it, or set TEST_POSTGRES_URL); the PostgreSQL tests are reported as skipped`);
+  return ok;
+})();
+
+/** `describe` when PostgreSQL answers, `describe.skip` (reported as skipped) when it does not. */
+export const describeWithPostgres: jest.Describe = POSTGRES_AVAILABLE ? describe : describe.skip;
 
 export function databaseUrl(name: string): string {
   const u = new URL(PG_ADMIN_URL);

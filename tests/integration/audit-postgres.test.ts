@@ -5,7 +5,7 @@
 import pg from "pg";
 import { openAuditStore, type AccessRecord, type AuditStore } from "../../gateway/src/audit/store";
 import { GENESIS_HASH } from "../../gateway/src/audit/hash";
-import { databaseUrl, dropDatabases, PG_ADMIN_URL, requirePostgres } from "../helpers/postgres";
+import { databaseUrl, describeWithPostgres, dropDatabases, PG_ADMIN_URL } from "../helpers/postgres";
 
 const NAME = `cg_test_${process.pid}_audit`;
 const URL_ = databaseUrl(NAME);
@@ -16,14 +16,12 @@ const rec = (i: number, caller = "worker-1"): AccessRecord => ({
   role: "grid-worker", purpose: i % 2 ? "入户走访" : null, citizens: [`P0000000${i % 3}`, "欧阳娜娜"], fields: ["Citizen.name"],
 });
 
-let enabled = false;
 let admin: pg.Client | undefined;
 let db: pg.Client | undefined;
 let store: AuditStore | undefined;
 
+describeWithPostgres("access log on PostgreSQL", () => {
 beforeAll(async () => {
-  enabled = await requirePostgres("the PostgreSQL access log test");
-  if (!enabled) return;
   admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${NAME}" WITH (FORCE)`);
@@ -37,19 +35,18 @@ afterAll(async () => {
   await store?.close();
   await db?.end();
   await admin?.end();
-  if (enabled) await dropDatabases([NAME]);
+  await dropDatabases([NAME]);
 });
 
 /** Each test starts from an empty log (as the superuser: the trigger refuses TRUNCATE otherwise). */
 beforeEach(async () => {
-  if (enabled) await db!.query("ALTER TABLE access_log DISABLE TRIGGER USER; TRUNCATE access_log; ALTER TABLE access_log ENABLE TRIGGER USER;");
+  await db!.query("ALTER TABLE access_log DISABLE TRIGGER USER; TRUNCATE access_log; ALTER TABLE access_log ENABLE TRIGGER USER;");
 });
 
-const maybe = (name: string, fn: () => Promise<void>) => it(name, async () => (enabled ? fn() : undefined));
 const tamper = (sql: string) => db!.query(`ALTER TABLE access_log DISABLE TRIGGER USER; ${sql}; ALTER TABLE access_log ENABLE TRIGGER USER;`);
 
 describe("access log store (PostgreSQL)", () => {
-  maybe("appends, queries and verifies a chain", async () => {
+  it("appends, queries and verifies a chain", async () => {
     expect(store!.kind).toBe("postgres");
     expect(await store!.verify()).toEqual({ ok: true, count: 0, headHash: GENESIS_HASH });
     const first = await store!.append(rec(1));
@@ -65,7 +62,7 @@ describe("access log store (PostgreSQL)", () => {
     expect(await store!.verify((v as { headHash: string }).headHash)).toMatchObject({ ok: true });
   });
 
-  maybe("refuses UPDATE, DELETE and TRUNCATE", async () => {
+  it("refuses UPDATE, DELETE and TRUNCATE", async () => {
     await store!.append(rec(1));
     await expect(db!.query("UPDATE access_log SET role = 'x'")).rejects.toThrow(/append-only/);
     await expect(db!.query("DELETE FROM access_log")).rejects.toThrow(/append-only/);
@@ -73,7 +70,7 @@ describe("access log store (PostgreSQL)", () => {
     expect(await store!.verify()).toMatchObject({ ok: true, count: 1 });
   });
 
-  maybe("detects an altered record, a deleted one and a truncated tail", async () => {
+  it("detects an altered record, a deleted one and a truncated tail", async () => {
     for (let i = 1; i <= 20; i++) await store!.append(rec(i));
     const { headHash } = (await store!.verify()) as { headHash: string };
     await tamper("UPDATE access_log SET caller_name = '李四' WHERE seq = 17");
@@ -85,7 +82,7 @@ describe("access log store (PostgreSQL)", () => {
     expect(await store!.verify(headHash)).toMatchObject({ ok: false, count: 4, firstBadSeq: 5 });
   });
 
-  maybe("keeps one chain when two stores append concurrently to one database", async () => {
+  it("keeps one chain when two stores append concurrently to one database", async () => {
     const other = await openAuditStore({ databaseUrl: URL_, dataDir: "/nonexistent-unused" });
     try {
       const all = await Promise.all(
@@ -98,4 +95,5 @@ describe("access log store (PostgreSQL)", () => {
       await other.close();
     }
   });
+});
 });

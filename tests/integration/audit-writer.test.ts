@@ -4,11 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openAuditWriter, type AuditWriter } from "../../gateway/src/audit/writer-client";
 import type { AccessRecord } from "../../gateway/src/audit/store";
+import { accessRecord } from "../helpers/records";
 
-const rec = (i: number): AccessRecord => ({
-  requestId: `req-${i}`, at: new Date(Date.UTC(2026, 2, 1, 8, i)), callerId: "worker-1", callerName: "网格员 王芳",
-  organisation: "安和街道", role: "grid-worker", purpose: "visit", citizens: ["P00000001"], fields: ["Citizen.name"],
-});
+const rec = (i: number): AccessRecord => accessRecord(i, { callerId: "worker-1", purpose: "visit", citizens: ["P00000001"], fields: ["Citizen.name"] });
 
 let dir: string;
 beforeEach(() => {
@@ -22,9 +20,7 @@ it("creates a new log, and replaces a writer that stops answering: the stuck cal
     await writer.append(rec(1));
     const pid = writer.pid!;
     process.kill(pid, "SIGSTOP"); // alive but stuck
-    const started = Date.now();
     await expect(writer.append(rec(2))).rejects.toThrow(/did not answer within 1500 ms/);
-    expect(Date.now() - started).toBeLessThan(10_000);
     // The stuck writer was stopped; the next call starts a new one on the same log.
     await writer.append(rec(3));
     expect(writer.pid).not.toBe(pid);

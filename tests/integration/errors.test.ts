@@ -1,5 +1,6 @@
 /** Bad input gets a clear error with a registered code; nothing internal leaks. */
 import { startSystem, post, type System } from "../helpers/system";
+import { expectClean } from "../helpers/expect";
 import { isRegisteredCode } from "../../gateway/src/errors";
 
 let sys: System;
@@ -8,10 +9,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => sys?.stop());
 
-function expectClean(body: unknown) {
-  const text = JSON.stringify(body);
-  expect(text).not.toMatch(/stacktrace|\bat \S+ \(|prisma|SELECT |node_modules/i);
-}
 
 describe("client errors", () => {
   it("rejects a malformed cursor with INVALID_CURSOR and serves the rest", async () => {

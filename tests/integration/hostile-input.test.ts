@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { buildSchema, parse, separateOperations, validate, Kind, type OperationDefinitionNode } from "graphql";
 import { startSystem, post, type System, type GqlResponse } from "../helpers/system";
 import { operation } from "../helpers/operations";
+import { expectClean } from "../helpers/expect";
 import { LIMIT_DEFAULTS, createLimitsPlugin } from "../../gateway/src/plugins/limits";
 import { costCache, costErrors } from "../../gateway/src/plugins/cost";
 import { ERROR_CODES, LIMIT_ERROR_CODES } from "../../gateway/src/errors";
@@ -46,10 +47,6 @@ async function raw(url: string, init: RequestInit): Promise<GqlResponse> {
   return { status: res.status, body, headers: res.headers };
 }
 
-function expectClean(body: unknown) {
-  const text = JSON.stringify(body);
-  expect(text).not.toMatch(/stacktrace|exception|\bat \S+ \(|node_modules|FST_ERR|\.ts:\d+/i);
-}
 
 /** One JSON GraphQL error with this code and status, nothing else. */
 function expectRejected(res: GqlResponse, status: number, code: string, message?: RegExp) {

@@ -6,12 +6,12 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { resolve } from "node:path";
 import { SUBGRAPHS } from "../../subgraphs/registry";
-import { envPrefix } from "../../subgraphs/kit/config";
+import { departmentRecord } from "../../subgraphs/departments";
 import type { Department } from "../../subgraphs/departments";
 import { plantedFindings, DEFAULT_SYNTHETIC } from "../../subgraphs/synthetic";
 import { startSystem, type System } from "../helpers/system";
 import { operation } from "../helpers/operations";
-import { databaseUrl, dropDatabases, requirePostgres } from "../helpers/postgres";
+import { databaseUrl, describeWithPostgres, dropDatabases } from "../helpers/postgres";
 
 const run = promisify(execFile);
 const root = resolve(__dirname, "../..");
@@ -19,35 +19,31 @@ const CITIZENS = 2000;
 const names = SUBGRAPHS.map((m) => `cg_test_${process.pid}_${m.name.replace(/-/g, "_")}`);
 const urls = Object.fromEntries(SUBGRAPHS.map((m, i) => [m.name, databaseUrl(names[i])])) as Record<Department, string>;
 
-let enabled = false;
 let sys: System | undefined;
 let seedOutput = "";
 
+describeWithPostgres("PostgreSQL", () => {
 beforeAll(async () => {
-  enabled = await requirePostgres("the PostgreSQL path test");
-  if (!enabled) return;
   const env = { ...process.env, NODE_OPTIONS: "" } as NodeJS.ProcessEnv;
-  for (const m of SUBGRAPHS) env[`${envPrefix(m.name as Department)}_DATABASE_URL`] = urls[m.name as Department];
-  const { stdout } = await run(process.execPath, ["--import", "tsx", "subgraphs/kit/seed-cli.ts", "--citizens", String(CITIZENS)], { cwd: root, env });
+  for (const m of SUBGRAPHS) env[`${departmentRecord(m.name).envPrefix}_DATABASE_URL`] = urls[m.name as Department];
+  const { stdout } = await run(process.execPath, ["--import", "tsx", "schema/cli/seed.ts", "--citizens", String(CITIZENS)], { cwd: root, env });
   seedOutput = stdout;
   sys = await startSystem({ databaseUrls: urls, citizens: CITIZENS });
 }, 300_000);
 
 afterAll(async () => {
   await sys?.stop();
-  if (enabled) await dropDatabases(names);
+  await dropDatabases(names);
 });
 
-const maybe = (name: string, fn: () => Promise<void>) => it(name, async () => (enabled ? fn() : undefined));
-
-describe("PostgreSQL", () => {
-  maybe("seeds all four departments with progress output", async () => {
+describe("the production path", () => {
+  it("seeds all four departments with progress output", async () => {
     expect(seedOutput).toMatch(/PostgreSQL/);
     expect(seedOutput).toContain(`seeded ${CITIZENS.toLocaleString("en")} citizens into 4 department(s)`);
     for (const s of Object.values(sys!.subgraphs)) expect(s.db.kind).toBe("postgres");
   });
 
-  maybe("serves one person's file across the four departments", async () => {
+  it("serves one person's file across the four departments", async () => {
     const res = await sys!.gql(operation("PersonFile"), { id: "P00000001" });
     expect(res.body.errors).toBeUndefined();
     const person = await (sys!.subgraphs["public-security"].db.prisma as any).person.findUnique({ where: { citizenId: "P00000001" } });
@@ -55,7 +51,7 @@ describe("PostgreSQL", () => {
     expect(res.body.data!.citizen.residences.length).toBeGreaterThan(0);
   });
 
-  maybe("finds exactly the planted cross-department inconsistencies", async () => {
+  it("finds exactly the planted cross-department inconsistencies", async () => {
     const planted = plantedFindings({ ...DEFAULT_SYNTHETIC, citizens: CITIZENS });
     const res = await sys!.gql(operation("CrossDepartmentFindings"), { first: 1000 });
     expect(res.body.errors).toBeUndefined();
@@ -68,11 +64,12 @@ describe("PostgreSQL", () => {
     expect(got).toEqual(want);
   });
 
-  maybe("pages a grid's priority elders the same way as the embedded database", async () => {
+  it("pages a grid's priority elders the same way as the embedded database", async () => {
     const res = await sys!.gql(operation("GridPriorityElders"), { gridId: "G-0101", first: 10 });
     expect(res.body.errors).toBeUndefined();
     const conn = res.body.data!.grid.priorityElders;
     expect(conn.edges.length).toBe(Math.min(10, conn.totalCount));
     expect(conn.totalCount).toBe(await (sys!.subgraphs["elderly-care"].db.prisma as any).elderProfile.count({ where: { gridId: "G-0101", status: "ACTIVE", isPriority: true } }));
   });
+});
 });

@@ -1,23 +1,16 @@
 /** The access log on embedded PGlite: append/query, hash-chain verification, tamper detection, the CLI. */
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { openAuditStore, type AccessRecord, type AuditStore } from "../../gateway/src/audit/store";
 import { GENESIS_HASH, hashRecord } from "../../gateway/src/audit/hash";
+import { accessRecord } from "../helpers/records";
+import { runCli } from "../helpers/cli";
 
-const run = promisify(execFile);
-const root = resolve(__dirname, "../..");
 const T0 = Date.parse("2026-03-01T08:00:00.123Z");
 
-function rec(i: number, over: Partial<AccessRecord> = {}): AccessRecord {
-  return {
-    requestId: `req-${i}`, at: new Date(T0 + i * 60_000), callerId: i % 2 ? "worker-1" : "worker-2", callerName: "网格员 王芳",
-    organisation: "安和街道", role: "grid-worker", purpose: i % 3 ? "走访" : null, citizens: [`P0000000${i % 4}`, "P00000009"], fields: ["Citizen.name", "Citizen.phone"], ...over,
-  };
-}
+const rec = accessRecord;
 
 let dir: string;
 let store: AuditStore;
@@ -206,15 +199,11 @@ describe("access log store (PGlite)", () => {
 });
 
 describe("npm run audit:verify", () => {
-  const cli = (dataDir: string, ...args: string[]) =>
-    run(process.execPath, ["--import", "tsx", "gateway/src/audit/verify-cli.ts", ...args], { cwd: root, env: { ...process.env, NODE_OPTIONS: "", DATA_DIR: dataDir, AUDIT_DATABASE_URL: "" } }).then(
-      ({ stdout }) => ({ code: 0, stdout }),
-      (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
-    );
+  const cli = (dataDir: string, ...args: string[]) => runCli("schema/cli/audit-verify.ts", args, { DATA_DIR: dataDir, AUDIT_DATABASE_URL: "" });
 
   it("reports a missing log as empty and intact", async () => {
     const out = await cli(join(dir, "nothing-here"));
-    expect(out).toEqual({ code: 0, stdout: `access log intact: 0 records, head ${GENESIS_HASH}\n` });
+    expect(out).toMatchObject({ code: 0, stdout: `access log intact: 0 records, head ${GENESIS_HASH}\n` });
   });
 
   it("exits 0 on an intact log and 1 on a tampered one", async () => {

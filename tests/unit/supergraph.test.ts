@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { DEPARTMENT_RECORDS, DEPARTMENTS, defaultRoutingUrl } from "../../subgraphs/departments";
 import { parse, visit, Kind, type DocumentNode } from "graphql";
 import { compose, readSupergraphConfig, SUPERGRAPH_PATH, HEADER } from "../../schema/composition";
 
@@ -16,8 +17,13 @@ describe("supergraph", () => {
     expect(out.supergraph.startsWith(HEADER)).toBe(true);
   });
 
-  it("lists the four departments and the in-process insights and access-log services", () => {
-    expect(readSupergraphConfig().map((s) => s.name).sort()).toEqual(["access-log", "civil-affairs", "elderly-care", "insights", "property-management", "public-security"]);
+  it("lists every department record, with its routing URL, and the in-process insights and access-log services", () => {
+    const config = readSupergraphConfig();
+    expect(config.map((s) => s.name).sort()).toEqual([...DEPARTMENTS, "access-log", "insights"].sort());
+    for (const d of DEPARTMENT_RECORDS) {
+      const entry = config.find((s) => s.name === d.name)!;
+      expect([d.name, entry.url, entry.file]).toEqual([d.name, defaultRoutingUrl(d), join(__dirname, "../../subgraphs", d.folder, "schema.graphql")]);
+    }
   });
 
   it("fails composition when two subgraphs disagree on a shared type", () => {

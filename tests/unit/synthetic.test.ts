@@ -333,13 +333,12 @@ describe("synthetic citizen graph", () => {
     for (const list of Object.values(planted)) expect(list.length).toBeGreaterThan(0);
   });
 
-  test("streams: the first chunk of a 1,000,000-citizen data set comes quickly", () => {
-    const start = process.hrtime.bigint();
+  test("streams: the first chunk of a 1,000,000-citizen data set holds only the structure, no people yet", () => {
     const it = generateDataset({ ...DEFAULT_SYNTHETIC, citizens: 1_000_000 });
     const first = it.next();
     expect(first.done).toBe(false);
     expect(first.value!["civil-affairs"]!.community!.length).toBe(167);
-    expect(Number(process.hrtime.bigint() - start) / 1e6).toBeLessThan(5000);
+    expect(first.value!["public-security"]?.person ?? []).toEqual([]);
     it.return(undefined);
   });
 });

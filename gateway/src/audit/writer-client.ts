@@ -22,6 +22,8 @@ type Payload<R> = R extends { op: infer O; arg?: infer A } ? { op: O; arg?: A } 
 export interface AuditWriter extends AuditStore {
   /** The writer's process id (for measurements and tests), while one runs. */
   readonly pid: number | undefined;
+  /** Calls sent to the writer and not answered yet (the access log's queue depth, for metrics and tests). */
+  readonly pendingCalls: number;
 }
 
 export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTimeoutMs?: number } = {}): Promise<AuditWriter> {
@@ -182,6 +184,9 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
     },
     get pid() {
       return child?.pid;
+    },
+    get pendingCalls() {
+      return pending.size;
     },
     append: (rec) => call({ op: "append", arg: rec }),
     query: (filter) => call({ op: "query", arg: filter }),

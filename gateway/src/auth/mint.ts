@@ -2,13 +2,7 @@
 import { SignJWT } from "jose";
 import type { Policy } from "../governance/policy";
 
-/** Scopes of a department officer, by department. */
-export const DEPARTMENT_SCOPES: Record<string, string[]> = {
-  "civil-affairs": ["read:identity", "read:civil", "read:findings"],
-  "public-security": ["read:identity"],
-  "elderly-care": ["read:identity", "read:care", "read:findings"],
-  "property-management": ["read:identity", "read:property"],
-};
+import { DEPARTMENTS, departmentRecord, isDepartment } from "../../../subgraphs/departments";
 
 export interface MintOptions {
   role: string;
@@ -27,11 +21,11 @@ export interface MintOptions {
 export async function mintToken(policy: Policy, secret: string, o: MintOptions, issuer = "citizen-graph", audience = "citizen-graph"): Promise<string> {
   const role = policy.roles[o.role];
   if (!role) throw new Error(`unknown role ${o.role}; built-in roles: ${Object.keys(policy.roles).join(", ")}`);
-  if (o.role === "department-officer" && !(o.department && DEPARTMENT_SCOPES[o.department])) {
-    throw new Error(`department-officer needs --department (${Object.keys(DEPARTMENT_SCOPES).join(", ")})`);
+  if (o.role === "department-officer" && !(o.department && isDepartment(o.department))) {
+    throw new Error(`department-officer needs --department (${DEPARTMENTS.join(", ")})`);
   }
   if (o.role === "citizen" && !o.sub) throw new Error("citizen needs --citizen <citizen id>");
-  const scopes = o.scopes ?? (o.role === "department-officer" ? DEPARTMENT_SCOPES[o.department!] : role.scopes);
+  const scopes = o.scopes ?? (o.role === "department-officer" ? [...departmentRecord(o.department!).scopes] : role.scopes);
   const org = o.org ?? (o.role === "department-officer" ? o.department! : o.role === "property-staff" ? "property-company" : o.role === "citizen" ? "resident" : "street-office:S-01");
   return new SignJWT({
     name: o.name ?? role.label.split(" ")[0],

@@ -1,94 +1,125 @@
 /**
- * `npm start`: starts the four department subgraphs and the gateway as separate processes on the embedded
- * default (seeding each department on first start), waits until each answers, prints the endpoint and an
- * example query. Ctrl-C (SIGINT) or SIGTERM stops everything cleanly.
+ * `npm start`: starts every department of subgraphs/departments.ts and the gateway as separate processes on
+ * the embedded default (seeding each department on first start), waits until each answers, prints the
+ * endpoint and an example query, and supervises: a service that dies is restarted with backoff (1 s, 2 s,
+ * 4 s … up to 30 s; the delay resets after a minute of running) while the others keep serving. Ctrl-C
+ * (SIGINT) or SIGTERM stops everything: the gateway first (it drains its requests), then the departments.
+ *
+ * Runs the compiled JavaScript when started from `dist/` (`npm start` after `npm run build`), TypeScript
+ * through tsx otherwise (development).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { SUBGRAPHS } from "../../../subgraphs/registry";
-import { DEFAULT_PORTS, envPrefix } from "../../../subgraphs/kit/config";
-import type { Department } from "../../../subgraphs/departments";
-import { loadGatewayConfig } from "../config";
-import { gatewayNodeFlags } from "../node-flags";
+import { DEPARTMENT_RECORDS } from "../../../subgraphs/departments";
+import { loadSubgraphConfig, withSubgraphSecrets } from "../../../subgraphs/kit/config";
+import { loadGatewayConfig, withSecrets } from "../config";
 
-const root = resolve(__dirname, "../../..");
-const children: { name: string; proc: ChildProcess }[] = [];
-let stopping = false;
+const compiled = __filename.endsWith(".js");
+/** The repository root (dist/ sits inside it when compiled). */
+const root = resolve(__dirname, compiled ? "../../../.." : "../../..");
+const codeRoot = compiled ? join(root, "dist") : root;
 
-function run(name: string, file: string, env: NodeJS.ProcessEnv, nodeFlags: string[] = []): ChildProcess {
-  // Each child runs in its own process group (a terminal's Ctrl-C reaches only this supervisor, which then
-  // stops the children in order) and holds an IPC channel, so it also stops if the supervisor dies.
-  const proc = spawn(process.execPath, [...nodeFlags, "--import", "tsx", file], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-    detached: true,
-  });
-  children.push({ name, proc });
-  proc.on("exit", (code, signal) => {
-    if (!stopping) {
-      console.error(`${name} exited (${signal ?? code}); stopping everything`);
-      void stopAll(1);
-    }
-  });
-  return proc;
+interface Service {
+  name: string;
+  file: string;
+  env: NodeJS.ProcessEnv;
+  nodeFlags: string[];
+  health: string;
+  proc?: ChildProcess;
+  restarts: number;
+  startedAt: number;
 }
 
-async function waitHealthy(name: string, url: string, timeoutMs: number): Promise<void> {
+const services: Service[] = [];
+let stopping = false;
+
+function entry(relative: string): string {
+  const file = join(codeRoot, compiled ? relative.replace(/\.ts$/, ".js") : relative);
+  if (!existsSync(file)) throw new Error(`missing ${file}${compiled ? " (run `npm run build`)" : ""}`);
+  return file;
+}
+
+function launch(s: Service): void {
+  // Each child runs in its own process group (a terminal's Ctrl-C reaches only this supervisor, which then
+  // stops the children in order) and holds an IPC channel, so it also stops if the supervisor dies.
+  const args = compiled ? [...s.nodeFlags, s.file] : [...s.nodeFlags, "--import", "tsx", s.file];
+  const proc = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...s.env }, stdio: ["ignore", "inherit", "inherit", "ipc"], detached: true });
+  s.proc = proc;
+  s.startedAt = Date.now();
+  proc.on("exit", (code, signal) => {
+    if (stopping) return;
+    // A service that ran for a minute starts its backoff again from 1 s.
+    if (Date.now() - s.startedAt > 60_000) s.restarts = 0;
+    const delay = Math.min(30_000, 1000 * 2 ** s.restarts);
+    s.restarts++;
+    console.error(`${s.name} exited (${signal ?? code}); restarting in ${delay / 1000} s — the other services keep serving`);
+    setTimeout(() => {
+      if (!stopping) launch(s);
+    }, delay).unref();
+  });
+}
+
+async function waitHealthy(s: Service, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (stopping) return;
     try {
-      const res = await fetch(url);
+      const res = await fetch(s.health);
       if (res.ok) return;
     } catch {
       /* not up yet */
     }
     await new Promise((r) => setTimeout(r, 300));
   }
-  throw new Error(`${name} did not become healthy at ${url} within ${timeoutMs / 1000}s`);
+  throw new Error(`${s.name} did not become healthy at ${s.health} within ${timeoutMs / 1000}s`);
+}
+
+function stopOne(s: Service): Promise<void> {
+  return new Promise<void>((res) => {
+    const proc = s.proc;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return res();
+    proc.once("exit", () => res());
+    proc.kill("SIGTERM");
+    setTimeout(() => proc.kill("SIGKILL"), 20_000).unref();
+  });
 }
 
 async function stopAll(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  await Promise.all(
-    children.map(
-      ({ proc }) =>
-        new Promise<void>((res) => {
-          if (proc.exitCode !== null || proc.signalCode !== null) return res();
-          proc.once("exit", () => res());
-          proc.kill("SIGTERM");
-          setTimeout(() => proc.kill("SIGKILL"), 10_000).unref();
-        }),
-    ),
-  );
+  // The gateway first, so that it finishes its in-flight requests while the departments still answer.
+  const gateway = services.filter((s) => s.name === "gateway");
+  await Promise.all(gateway.map(stopOne));
+  await Promise.all(services.filter((s) => s.name !== "gateway").map(stopOne));
   process.exit(code);
 }
 
 async function main() {
   process.once("SIGINT", () => void stopAll(0));
   process.once("SIGTERM", () => void stopAll(0));
-  const host = process.env.HOST ?? "127.0.0.1";
-  // Create the development secrets once, before the services that share them start.
-  loadGatewayConfig();
+  // One read of each component's configuration; the development secrets are created once, here, before
+  // the services that share them start.
+  const gw = withSecrets(loadGatewayConfig());
+  for (const w of gw.warnings) console.warn(`warning: ${w}`);
   const urls: Record<string, string> = {};
-  for (const mod of SUBGRAPHS) {
-    const dept = mod.name as Department;
-    const port = Number(process.env[`${envPrefix(dept)}_PORT`] || DEFAULT_PORTS[dept]);
-    urls[`${envPrefix(dept)}_URL`] = `http://${host}:${port}/graphql`;
-    run(dept, join(root, "subgraphs", dept, "main.ts"), { [`${envPrefix(dept)}_PORT`]: String(port) });
+  for (const d of DEPARTMENT_RECORDS) {
+    const c = withSubgraphSecrets(loadSubgraphConfig(d.name));
+    urls[`${d.envPrefix}_URL`] = `http://${c.host}:${c.port}/graphql`;
+    services.push({ name: d.name, file: entry(`subgraphs/${d.folder}/main.ts`), env: { [`${d.envPrefix}_PORT`]: String(c.port) }, nodeFlags: [], health: `http://${c.host}:${c.port}/health`, restarts: 0, startedAt: 0 });
   }
-  console.log("starting the four department subgraphs (first start migrates and seeds each database)…");
-  await Promise.all(SUBGRAPHS.map((mod) => waitHealthy(mod.name, urls[`${envPrefix(mod.name as Department)}_URL`].replace(/graphql$/, "health"), 600_000)));
-  const gw = loadGatewayConfig();
-  run("gateway", join(root, "gateway/src/main.ts"), urls, gatewayNodeFlags());
+  services.forEach(launch);
+  console.log(`starting ${DEPARTMENT_RECORDS.length} department subgraphs (${DEPARTMENT_RECORDS.map((d) => `${d.name} ${d.label}`).join(", ")}; first start migrates and seeds each database)…`);
+  await Promise.all(services.map((s) => waitHealthy(s, 600_000)));
   const endpoint = `http://${gw.host}:${gw.port}/graphql`;
-  await waitHealthy("gateway", endpoint.replace(/graphql$/, "health"), 120_000);
+  const gateway: Service = { name: "gateway", file: entry("gateway/src/main.ts"), env: urls, nodeFlags: gw.nodeFlags, health: endpoint.replace(/graphql$/, "health"), restarts: 0, startedAt: 0 };
+  services.push(gateway);
+  launch(gateway);
+  await waitHealthy(gateway, 120_000);
   console.log(`
 Citizen Graph is up.
   GraphQL endpoint: ${endpoint}
-  Example (one person's file across all four departments), as grid worker of G-0101 on a welfare check:
+  Example (one person's file across all departments), as grid worker of G-0101 on a welfare check:
 
   TOKEN=$(npm run -s token -- --role grid-worker --grid G-0101)
   curl -s ${endpoint} -H 'content-type: application/json' \\

@@ -4,7 +4,7 @@
  * the citizens for whom the departments disagree. A fact the caller may not read comes back null and is
  * neither evidence nor grounds for a finding, so a finding never tells a caller more than they could read.
  */
-import type { FindingKind, FindingRecord, Execute } from "./types";
+import type { FindingKind, FindingRecord, Execute, Labels } from "./types";
 
 const PAGE = 1000;
 
@@ -20,13 +20,6 @@ async function* pages<T>(execute: Execute, query: string, field: string, vars: R
   }
 }
 
-const SUBSIDY_NAMES: Record<string, string> = {
-  MINIMUM_LIVING_ALLOWANCE: "最低生活保障",
-  EXTREME_POVERTY_SUPPORT: "特困人员供养",
-  OLD_AGE_ALLOWANCE: "高龄津贴",
-  DISABILITY_LIVING_ALLOWANCE: "困难残疾人生活补贴",
-  DISABILITY_CARE_ALLOWANCE: "重度残疾人护理补贴",
-};
 
 const DECEASED = `query InsightsDeceased($first: Int, $after: String) {
   citizensByStatus(status: DECEASED, first: $first, after: $after) {
@@ -42,13 +35,13 @@ interface DeceasedNode {
   serviceOrders: { type: string; scheduledAt: string }[] | null;
 }
 
-async function deceasedWithActiveBenefits(execute: Execute): Promise<FindingRecord[]> {
+async function deceasedWithActiveBenefits(execute: Execute, labels: Labels): Promise<FindingRecord[]> {
   const out: FindingRecord[] = [];
   for await (const nodes of pages<DeceasedNode>(execute, DECEASED, "citizensByStatus")) {
     for (const n of nodes) {
       if (!n.subsidies?.length && !n.serviceOrders?.length) continue;
       const evidence = [{ department: "public-security", fact: `户籍状态：死亡注销（${n.registrationStatusDate ?? "日期不详"}）` }];
-      if (n.subsidies?.length) evidence.push({ department: "civil-affairs", fact: `仍在发放：${n.subsidies.map((s) => SUBSIDY_NAMES[s.type] ?? s.type).join("、")}` });
+      if (n.subsidies?.length) evidence.push({ department: "civil-affairs", fact: `仍在发放：${n.subsidies.map((s) => labels("SubsidyType", s.type)).join("、")}` });
       if (n.serviceOrders?.length) evidence.push({ department: "elderly-care", fact: `未完成的服务工单 ${n.serviceOrders.length} 个` });
       out.push({ kind: "DECEASED_WITH_ACTIVE_BENEFITS", citizenId: n.id, summary: "已死亡注销，但仍在享受补贴或服务", evidence });
     }
@@ -118,7 +111,7 @@ async function alarmWithoutVisit(execute: Execute): Promise<FindingRecord[]> {
   return out;
 }
 
-export const CHECKS: Record<FindingKind, (execute: Execute) => Promise<FindingRecord[]>> = {
+export const CHECKS: Record<FindingKind, (execute: Execute, labels: Labels) => Promise<FindingRecord[]>> = {
   DECEASED_WITH_ACTIVE_BENEFITS: deceasedWithActiveBenefits,
   LIVING_ALONE_WITH_OTHER_RESIDENTS: livingAloneWithOthers,
   ALARM_WITHOUT_VISIT: alarmWithoutVisit,

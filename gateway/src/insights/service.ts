@@ -13,7 +13,7 @@ import { checkPageSize, cursorScope, decodeCursor } from "../../../subgraphs/kit
 import type { CursorCodec } from "../../../subgraphs/kit/contract/cursor";
 import { CHECKS } from "./checks";
 import { apiError } from "../errors";
-import type { Execute, FindingKind, FindingRecord } from "./types";
+import type { Execute, FindingKind, FindingRecord, Labels } from "./types";
 
 export const INSIGHTS_SUBGRAPH = "insights";
 
@@ -49,6 +49,8 @@ export interface InsightsContext {
   execute?: (context: unknown) => Execute;
   /** Key of the findings' opaque ids. */
   idKey?: string;
+  /** Chinese names of enum values, from the supergraph's descriptions. */
+  labels?: Labels;
 }
 
 export function createInsightsDataSource(holder: InsightsContext, cursors: CursorCodec): LocalGraphQLDataSource {
@@ -67,7 +69,7 @@ export function createInsightsDataSource(holder: InsightsContext, cursors: Curso
         const kinds = args.kind ? [args.kind] : KINDS;
         const all = await limit(async () => {
           const out: FindingRecord[] = [];
-          for (const k of kinds) out.push(...(await CHECKS[k](execute)).sort((a, b) => a.citizenId.localeCompare(b.citizenId)));
+          for (const k of kinds) out.push(...(await CHECKS[k](execute, holder.labels ?? ((_e, v) => v))).sort((a, b) => a.citizenId.localeCompare(b.citizenId)));
           return out;
         });
         const start = after ? all.findIndex((f) => keyOf(f) > after) : 0;

@@ -8,5 +8,8 @@ export interface FindingRecord {
   evidence: { department: string; fact: string }[];
 }
 
+/** The Chinese name of an enum value, from its description in the SDL (e.g. SubsidyType.OLD_AGE_ALLOWANCE → 高龄津贴). */
+export type Labels = (enumName: string, value: string) => string;
+
 /** Runs a query against the supergraph and returns its data (throws on errors). */
 export type Execute = (query: string, variables: Record<string, unknown>) => Promise<Record<string, unknown>>;

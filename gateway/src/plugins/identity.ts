@@ -7,7 +7,7 @@
 import type { GraphQLError } from "graphql";
 import type { Authenticate, Caller } from "../auth/identity";
 import type { GatewayPlugin } from "./types";
-import { JSON_TYPE } from "./types";
+import { errorBody, JSON_TYPE } from "./types";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -35,7 +35,7 @@ export function createIdentityPlugin(opts: { authenticate: Authenticate }): Gate
             .type(JSON_TYPE)
             .header("www-authenticate", 'Bearer realm="citizen-graph"')
             .header("connection", "close")
-            .send({ errors: [{ message: err.message, extensions: { code } }] });
+            .send(errorBody(String(code), err.message));
         }
       });
     },

@@ -23,9 +23,6 @@ export interface GatewayPlugin {
   executor?: ExecutorPlugin;
 }
 
-/** The body of a GraphQL error response, for rejections made before GraphQL runs. */
-export function errorBody(code: string, message: string): { errors: { message: string; extensions: { code: string } }[] } {
-  return { errors: [{ message, extensions: { code } }] };
-}
+export { errorBody } from "../../../subgraphs/kit/contract/errors";
 
 export const JSON_TYPE = "application/json; charset=utf-8";

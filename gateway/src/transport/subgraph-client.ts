@@ -84,6 +84,12 @@ export class SubgraphClient {
     }
   }
 
+  /** Connections and requests of the pool (for metrics and tests). */
+  stats(): { connected: number; free: number; pending: number; queued: number; running: number } {
+    const s = this.pool.stats;
+    return { connected: s.connected, free: s.free, pending: s.pending, queued: s.queued, running: s.running };
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }

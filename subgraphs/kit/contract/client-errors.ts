@@ -4,6 +4,7 @@
  * error body and a registered code, like every other refusal, by the gateway and the departments alike.
  */
 import type { Socket } from "node:net";
+import { errorBody } from "./errors";
 
 export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable) {
@@ -14,6 +15,6 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
   const [status, reason, code, message] = tooLarge
     ? [431, "Request Header Fields Too Large", "REQUEST_HEADERS_TOO_LARGE", "The request headers are larger than the server accepts."]
     : [400, "Bad Request", "BAD_REQUEST", "The HTTP request is malformed."];
-  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  const body = JSON.stringify(errorBody(code, message));
   socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }

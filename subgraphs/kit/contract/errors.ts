@@ -29,7 +29,15 @@ export const DEPARTMENT_ERROR_CODES = {
 
 export type DepartmentErrorCode = keyof typeof DEPARTMENT_ERROR_CODES;
 
-/** Builds a client-facing error with a registered code. */
+/**
+ * The body of a refusal made before GraphQL runs (HTTP level): `{ errors: [{ message, extensions: { code } }] }`,
+ * with `data: null` where the client is a GraphQL executor that expects it (the gateway calling a department).
+ */
+export function errorBody(code: string, message: string, opts: { data?: null } = {}): { data?: null; errors: { message: string; extensions: { code: string } }[] } {
+  return { ...("data" in opts ? { data: null } : {}), errors: [{ message, extensions: { code } }] };
+}
+
+/** Builds a client-facing GraphQL error with a registered code. */
 export function apiError<C extends string>(code: C, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extra } });
 }

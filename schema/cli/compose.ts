@@ -3,7 +3,7 @@
  * file differs from a fresh composition (CI runs the check through the test suite).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { compose, SUPERGRAPH_PATH } from "./composition";
+import { compose, SUPERGRAPH_PATH } from "../composition";
 
 const check = process.argv.includes("--check");
 const out = compose();

@@ -4,13 +4,13 @@
  * synthetic data set into them, with progress output. Stop the running system first.
  */
 import { Command, InvalidArgumentError } from "commander";
-import { DEFAULT_SYNTHETIC } from "../synthetic";
-import { SUBGRAPHS } from "../registry";
-import type { Department } from "../departments";
-import { loadSubgraphConfig } from "./config";
-import { openDepartment } from "./department";
-import { ensureDatabase } from "./database";
-import { resetDepartment, seedDepartments } from "./seed";
+import { DEFAULT_SYNTHETIC } from "../../subgraphs/synthetic";
+import { SUBGRAPHS } from "../../subgraphs/registry";
+import type { Department } from "../../subgraphs/departments";
+import { loadSubgraphConfig } from "../../subgraphs/kit/config";
+import { openDepartment } from "../../subgraphs/kit/department";
+import { ensureDatabase } from "../../subgraphs/kit/database";
+import { resetDepartment, seedDepartments } from "../../subgraphs/kit/seed";
 
 const int = (name: string, min: number) => (v: string) => {
   const n = Number(v);

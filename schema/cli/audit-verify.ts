@@ -7,12 +7,12 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { auditStoreOptionsFromEnv } from "./options";
-import { openAuditStore, type VerifyResult } from "./store";
-import { GENESIS_HASH } from "./hash";
+import { loadGatewayConfig } from "../../gateway/src/config";
+import { openAuditStore, type VerifyResult } from "../../gateway/src/audit/store";
+import { GENESIS_HASH } from "../../gateway/src/audit/hash";
 
 async function verifyFromEnv(expectHead: string | undefined): Promise<VerifyResult> {
-  const opts = auditStoreOptionsFromEnv(process.env);
+  const opts = loadGatewayConfig().audit;
   // An embedded log that was never written is an empty, intact log: do not create its folder just to read it.
   if (!opts.databaseUrl && !existsSync(opts.dataDir)) {
     if (expectHead === undefined || expectHead === GENESIS_HASH) return { ok: true, count: 0, headHash: GENESIS_HASH };

@@ -3,19 +3,20 @@
  * embedded default's secret, or AUTH_JWT_SECRET) for a built-in role.
  */
 import { Command } from "commander";
-import { loadGatewayConfig } from "../config";
-import { loadPolicy } from "../governance/policy";
-import { mintToken } from "./mint";
+import { loadGatewayConfig, withSecrets } from "../../gateway/src/config";
+import { loadPolicy } from "../../gateway/src/governance/policy";
+import { mintToken } from "../../gateway/src/auth/mint";
+import { DEPARTMENTS } from "../../subgraphs/departments";
 
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
 
 const program = new Command("token")
   .description("Mint a development token for a built-in role")
-  .requiredOption("--role <role>", "grid-worker | community-officer | department-officer | elderly-care-worker | property-staff | data-steward | auditor | citizen")
+  .requiredOption("--role <role>", "a role of schema/policy.yaml, e.g. grid-worker, community-officer, department-officer, data-steward, auditor, citizen")
   .option("--grid <ids>", "grid ids served (grid-worker)", list)
   .option("--community <ids>", "community ids served (community-officer, elderly-care-worker)", list)
   .option("--building <ids>", "building ids managed (property-staff)", list)
-  .option("--department <name>", "department of a department-officer")
+  .option("--department <name>", `department of a department-officer (${DEPARTMENTS.join(" | ")})`)
   .option("--citizen <id>", "the citizen's own id (citizen role)")
   .option("--name <name>", "display name")
   .option("--org <org>", "organisation")
@@ -25,7 +26,7 @@ const program = new Command("token")
 
 async function main() {
   const o = program.opts<{ role: string; grid?: string[]; community?: string[]; building?: string[]; department?: string; citizen?: string; name?: string; org?: string; scopes?: string[]; expires: string }>();
-  const config = loadGatewayConfig();
+  const config = withSecrets(loadGatewayConfig());
   if (!config.auth.hs256Secret) throw new Error("tokens can be minted only with an HS256 secret (not in JWKS mode)");
   const token = await mintToken(loadPolicy(config.policyPath), config.auth.hs256Secret, {
     role: o.role,

@@ -1,0 +1,68 @@
+/** Configuration: read once, purely, every bad value named; the README's table is the definitions'. */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadGatewayConfig, withSecrets } from "../../gateway/src/config";
+import { loadSubgraphConfig } from "../../subgraphs/kit/config";
+import { ConfigError } from "../../subgraphs/kit/contract/env";
+import { configTableRows, CONFIG_TABLE_HEADER } from "../helpers/config-table";
+
+const readmeTable = () => {
+  const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
+  const start = readme.indexOf(CONFIG_TABLE_HEADER);
+  return readme.slice(start, readme.indexOf("\n\n", start)).split("\n").slice(2);
+};
+
+describe("configuration", () => {
+  it("the README's table lists exactly the variables the code reads, with their defaults and meanings", () => {
+    expect(readmeTable()).toEqual(configTableRows());
+  });
+
+  it("names every bad value at once", () => {
+    let err: unknown;
+    try {
+      loadGatewayConfig({ PORT: "http", MAX_DEPTH: "-3", AUTHZ_MODE: "maybe", AUDIT_DATABASE_URL: "mysql://x" });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems.join("\n");
+    for (const v of ["PORT=\"http\"", "MAX_DEPTH=\"-3\"", "AUTHZ_MODE=\"maybe\"", "AUDIT_DATABASE_URL=\"mysql://x\""]) expect(problems).toContain(v);
+  });
+
+  it("names a bad per-department value with its department's prefix", () => {
+    expect(() => loadSubgraphConfig("elderly-care", { ELDERLY_CARE_PORT: "70000" })).toThrow(/ELDERLY_CARE_PORT="70000"/);
+    expect(() => loadSubgraphConfig("civil-affairs", { CIVIL_AFFAIRS_DATABASE_URL: "not a url" })).toThrow(/CIVIL_AFFAIRS_DATABASE_URL/);
+    expect(loadSubgraphConfig("property-management", {}).port).toBe(4004);
+  });
+
+  it("reports <NAME>_URL variables that name no department, and ignores them", () => {
+    const c = loadGatewayConfig({ ELDERLY_CARE_URL: "http://10.0.0.5:4003/graphql", ELDERY_CARE_URL: "http://typo/graphql", INSIGHTS_URL: "http://x/graphql" });
+    expect(c.subgraphUrls).toEqual({ "elderly-care": "http://10.0.0.5:4003/graphql" });
+    expect(c.warnings.join("\n")).toMatch(/ELDERY_CARE_URL names no subgraph/);
+    expect(c.warnings.join("\n")).toMatch(/INSIGHTS_URL is ignored/);
+  });
+
+  it("derives the gateway's node flags", () => {
+    expect(loadGatewayConfig({}).nodeFlags).toEqual(["--max-old-space-size=256"]);
+    expect(loadGatewayConfig({ GATEWAY_SEMI_SPACE_MB: "16" }).nodeFlags).toEqual(["--max-old-space-size=256", "--max-semi-space-size=16"]);
+    expect(loadGatewayConfig({ GATEWAY_HEAP_MB: "0", GATEWAY_SEMI_SPACE_MB: "0" }).nodeFlags).toEqual([]);
+    expect(() => loadGatewayConfig({ GATEWAY_HEAP_MB: "lots" })).toThrow(/GATEWAY_HEAP_MB/);
+  });
+
+  it("reading configuration writes nothing; secrets are created only when asked for", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cg-config-"));
+    try {
+      const c = loadGatewayConfig({ DATA_DIR: join(dir, "data") });
+      loadSubgraphConfig("civil-affairs", { DATA_DIR: join(dir, "data") });
+      expect(existsSync(join(dir, "data"))).toBe(false);
+      expect(c.signingSecret).toBeUndefined();
+      const resolved = withSecrets(c);
+      expect(resolved.signingSecret).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+      expect(existsSync(join(dir, "data/secrets/internal-signing.key"))).toBe(true);
+      expect(withSecrets(loadGatewayConfig({ DATA_DIR: join(dir, "data") })).signingSecret).toBe(resolved.signingSecret);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
