@@ -22,7 +22,7 @@ export async function insertRows(db: DepartmentDb<PrismaLike>, model: string, ro
 }
 
 export async function insertChunk(mod: DepartmentModule, db: DepartmentDb<PrismaLike>, chunk: DatasetChunk): Promise<void> {
-  const rows = chunk[mod.name] as Record<string, object[]> | undefined;
+  const rows = (chunk as Record<string, Record<string, object[]> | undefined>)[mod.name];
   if (!rows) return;
   for (const model of mod.models) if (rows[model]) await insertRows(db, model, rows[model]);
 }
