@@ -23,6 +23,7 @@ import { governGateway, type GovernedContext } from "./governance/executor";
 import { openAuditStore, type AuditStore } from "./audit/store";
 import { openAuditWriter } from "./audit/writer-client";
 import { createPipeline } from "./pipeline";
+import { createMemoryState, createRedisState, type SharedState } from "./state/shared-state";
 import { clientErrorHandler } from "../../subgraphs/kit/contract/client-errors";
 import { apiError, isRegisteredCode, type ErrorCode } from "./errors";
 import { clientRequestId } from "./plugins/request-id";
@@ -48,6 +49,8 @@ export interface BuiltGateway {
 export interface BuildOptions {
   /** Use this access-log store instead of opening the configured one (tests inject failures). */
   audit?: AuditStore;
+  /** Use this shared state instead of the configured one. */
+  state?: SharedState;
 }
 
 export async function buildGateway(unresolved: GatewayConfig, options: BuildOptions = {}): Promise<BuiltGateway> {
@@ -69,9 +72,11 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
   // The embedded (PGlite) log runs in its own writer process; PostgreSQL is reached directly.
   const audit = options.audit ?? (!config.governance ? DISABLED_AUDIT : config.audit.databaseUrl ? await openAuditStore(config.audit) : await openAuditWriter(config.audit));
   const gov = readGovernance(supergraphSdl);
+  const state = options.state ?? (config.redisUrl ? createRedisState(config.redisUrl, config.redisKeyPrefix) : createMemoryState());
   const plugins = createPipeline({
     config,
-    governance: config.governance ? { authenticate: createIdentity({ ...config.auth, knownRoles: Object.keys(policy.roles) }), gov, policy, audit } : undefined,
+    governance: config.governance ? { authenticate: createIdentity({ ...config.auth, knownRoles: Object.keys(policy.roles), state }), gov, policy, audit } : undefined,
+    state,
     log: app.log,
   });
   for (const p of plugins) p.http?.(app);
@@ -129,6 +134,7 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     await server.stop();
     await services.close();
     if (!options.audit) await audit.close();
+    if (!options.state) await state.close();
   });
   return { app, server, audit };
 }

@@ -39,6 +39,10 @@ export const GATEWAY_VARS = {
   POLICY_PATH: envVar(z.string().default(join(__dirname, "../../schema/policy.yaml")), "schema/policy.yaml", "the role → purpose → sensitivity policy"),
   INTERNAL_SIGNING_SECRET: envVar(z.string().min(16).optional(), "random, in `DATA_DIR/secrets/internal-signing.key`", "secret the gateway signs department requests with (same value for gateway and departments)"),
   AUDIT_DATABASE_URL: envVar(postgresUrl, "unset", "PostgreSQL URL of the access log, in its own database; unset means PGlite in `DATA_DIR/gateway-audit`"),
+  REDIS_URL: envVar(z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(), "unset", "Redis shared by all gateway processes (rate limits, verified tokens, revocations); unset: kept in the process (one gateway)"),
+  REDIS_KEY_PREFIX: envVar(z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default("cg:"), "cg:", "prefix of every Redis key the gateways write (several deployments can share one Redis)"),
+  RATE_LIMIT_PER_SECOND: envVar(int(0, 100_000, 50), "50", "requests per second a caller (token subject) may make, shared by all gateway processes through Redis; over it → 429 `RATE_LIMITED` with `Retry-After`; `0` turns it off (benchmarks)"),
+  RATE_LIMIT_BURST: envVar(int(1, 1_000_000, 100), "100", "requests a caller may make at once before the per-second rate applies"),
   GATEWAY_HEAP_MB: envVar(int(0, 65_536, 256), "256", "V8 old-space limit `npm start` gives the gateway process (`--max-old-space-size`); `0` leaves V8's default. Deployments starting the gateway themselves should pass the same flag"),
   GATEWAY_SEMI_SPACE_MB: envVar(int(0, 1024, 0), "0", "V8 young-generation semi-space size for the gateway (`--max-semi-space-size`; `0`: V8's default, 16); 32 cuts gateway CPU ≈ 9 % but costs 25–45 MB of peak RSS"),
 };
@@ -71,6 +75,10 @@ export type GatewayConfig = {
   limits: LimitOptions;
   policyPath: string;
   audit: { databaseUrl?: string; dataDir: string };
+  /** Where state shared by gateway processes lives (REDIS_URL), and the per-caller rate limit. */
+  redisUrl?: string;
+  redisKeyPrefix: string;
+  rateLimit: { perSecond: number; burst: number };
   /** Node flags for the gateway process (GATEWAY_HEAP_MB, GATEWAY_SEMI_SPACE_MB). */
   nodeFlags: string[];
   /** Things worth a warning at start (e.g. a <NAME>_URL naming no subgraph). */
@@ -112,6 +120,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     limits: { maxDepth: e.MAX_DEPTH, maxAliases: e.MAX_ALIASES, maxCost: e.MAX_COST, maxTokens: e.MAX_TOKENS, maxDirectives: e.MAX_DIRECTIVES, maxBatch: e.MAX_BATCH },
     policyPath: resolve(e.POLICY_PATH),
     audit: { databaseUrl: e.AUDIT_DATABASE_URL, dataDir: join(dataDir, "gateway-audit") },
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    rateLimit: { perSecond: e.RATE_LIMIT_PER_SECOND, burst: e.RATE_LIMIT_BURST },
     nodeFlags: [...(e.GATEWAY_HEAP_MB > 0 ? [`--max-old-space-size=${e.GATEWAY_HEAP_MB}`] : []), ...(e.GATEWAY_SEMI_SPACE_MB > 0 ? [`--max-semi-space-size=${e.GATEWAY_SEMI_SPACE_MB}`] : [])],
     warnings,
   };

@@ -1,7 +1,7 @@
 /**
  * The gateway's request pipeline: one ordered list of one-capability plugins (./plugins/*), the only place
  * where they are put together. Order matters within each layer:
- * - HTTP: host → request id → errors → identity → batching → persisted queries → CSRF;
+ * - HTTP: host → request id → errors → identity → rate limit → batching → persisted queries → CSRF;
  * - GraphQL: landing page, limits (parse and validation), operation resolution → input validation → cost;
  * - governance (around the executor): purpose → authorization → masking → access record.
  */
@@ -15,6 +15,8 @@ import { createHostPlugin } from "./plugins/host";
 import { createRequestIdPlugin } from "./plugins/request-id";
 import { createHttpErrorsPlugin } from "./plugins/http-errors";
 import { createIdentityPlugin } from "./plugins/identity";
+import { createRateLimitPlugin } from "./plugins/rate-limit";
+import type { SharedState } from "./state/shared-state";
 import { createBatchingPlugin } from "./plugins/batching";
 import { createPersistedQueriesPlugin } from "./plugins/persisted-queries";
 import { createCsrfPlugin } from "./plugins/csrf";
@@ -32,16 +34,18 @@ export interface PipelineDeps {
   config: GatewayConfig;
   /** Absent with governance off (benchmarks only). */
   governance?: { authenticate: Authenticate; gov: SchemaGovernance; policy: Policy; audit: AuditStore };
+  /** State shared by gateway processes (rate limits). */
+  state: SharedState;
   log: { error(o: unknown, m: string): void; warn(o: unknown, m: string): void };
 }
 
-export function createPipeline({ config, governance, log }: PipelineDeps): GatewayPlugin[] {
+export function createPipeline({ config, governance, state, log }: PipelineDeps): GatewayPlugin[] {
   const g = governance;
   return [
     createHostPlugin(),
     createRequestIdPlugin(),
     createHttpErrorsPlugin(),
-    ...(g ? [createIdentityPlugin({ authenticate: g.authenticate })] : []),
+    ...(g ? [createIdentityPlugin({ authenticate: g.authenticate }), createRateLimitPlugin({ state, perSecond: config.rateLimit.perSecond, burst: config.rateLimit.burst, log })] : []),
     createBatchingPlugin({ maxBatch: config.limits.maxBatch }),
     createPersistedQueriesPlugin(),
     createCsrfPlugin(),

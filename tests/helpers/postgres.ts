@@ -65,3 +65,19 @@ export async function dropDatabases(names: string[]): Promise<void> {
     await c.end();
   }
 }
+
+/** Whether Redis answers on 127.0.0.1:6379 (or TEST_REDIS_URL); decided once, like POSTGRES_AVAILABLE. */
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+export const REDIS_AVAILABLE: boolean = (() => {
+  const u = new URL(REDIS_URL);
+  let ok = false;
+  try {
+    execFileSync(process.execPath, ["-e", `require("net").connect(${Number(u.port || 6379)}, ${JSON.stringify(u.hostname)}).on("connect", () => process.exit(0)).on("error", () => process.exit(1)); setTimeout(() => process.exit(1), 2000);`], { stdio: "ignore", env: { PATH: process.env.PATH ?? "" } });
+    ok = true;
+  } catch {
+    ok = false;
+  }
+  if (!ok && process.env.CI === "true") throw new Error(`Redis is required under CI, but ${REDIS_URL} does not answer`);
+  if (!ok) console.warn(`SKIPPED: no Redis at ${REDIS_URL}; the scale-out tests are reported as skipped`);
+  return ok;
+})();

@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { apiError } from "../errors";
+import type { SharedState } from "../state/shared-state";
 import { CALLER_LIMITS, callerText } from "../../../subgraphs/kit/contract/caller";
 
 export interface Caller {
@@ -32,6 +33,11 @@ export interface IdentityOptions {
   clockSkewS: number;
   /** The current time (tests); default: the system clock. */
   now?: () => number;
+  /**
+   * State shared by every gateway process (Redis when scaled out): verified tokens remembered for all, and
+   * revoked subjects refused by all.
+   */
+  state?: SharedState;
   /** Verified tokens remembered (by the token's hash, until it expires, at most VERIFIED_TTL_MS); 0 turns it off. */
   cacheSize?: number;
 }
@@ -61,22 +67,43 @@ export function createIdentity(opts: IdentityOptions) {
   // Each entry lives until its token's `exp` (at most VERIFIED_TTL_MS): the cache's own ttl ends it.
   const known = new Set(opts.knownRoles);
   const nowMs = opts.now ?? Date.now;
-  const verified = opts.cacheSize === 0 ? undefined : new LRUCache<string, Caller>({ max: opts.cacheSize ?? 10_000, perf: { now: nowMs }, ttlResolution: 0 });
+  const verified = opts.cacheSize === 0 ? undefined : new LRUCache<string, Verified>({ max: opts.cacheSize ?? 10_000, perf: { now: nowMs }, ttlResolution: 0 });
   return async function authenticate(authorization: string | undefined): Promise<Caller> {
     if (!authorization) throw unauthenticated("UNAUTHENTICATED", "Sign in: send `Authorization: Bearer <token>`.");
     const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!m) throw unauthenticated("INVALID_TOKEN", "The Authorization header must be `Bearer <token>`.");
-    // Keyed by the token's hash: fixed-size keys, and no bearer tokens kept in memory.
-    const key = verified ? createHash("sha256").update(m[1]).digest("base64") : "";
-    const hit = verified?.get(key);
-    if (hit) return hit;
-    const { caller, exp } = await verify(m[1]);
-    const ttl = exp === undefined ? 0 : Math.min(exp * 1000 - nowMs(), VERIFIED_TTL_MS);
-    if (verified && ttl > 0) verified.set(key, caller, { ttl });
-    return caller;
+    // Keyed by the token's hash: fixed-size keys, and no bearer tokens kept in memory or in Redis.
+    const key = verified || opts.state ? createHash("sha256").update(m[1]).digest("base64") : "";
+    let found = verified?.get(key) ?? (opts.state ? await shared(key) : undefined);
+    if (!found) {
+      found = await verify(m[1]);
+      const ttl = Math.min(found.exp * 1000 - nowMs(), VERIFIED_TTL_MS);
+      if (verified && ttl > 0) verified.set(key, found, { ttl });
+      if (opts.state && ttl > 0) await opts.state.set(`token:${key}`, JSON.stringify(found), ttl).catch(() => undefined);
+    }
+    if (opts.state) {
+      // Revocation is checked on every request, cached or not: a revoked subject is refused by every gateway at once.
+      const before = await opts.state.revokedBefore(found.caller.sub);
+      if (before !== undefined && (found.iat ?? 0) <= before) throw unauthenticated("INVALID_TOKEN", "The token has been revoked; sign in again.");
+    }
+    return found.caller;
   };
 
-  async function verify(token: string): Promise<{ caller: Caller; exp: number | undefined }> {
+  /** A verification another gateway (or this one) remembered in the shared state. */
+  async function shared(key: string): Promise<Verified | undefined> {
+    const text = await opts.state!.get(`token:${key}`).catch(() => undefined);
+    if (!text) return undefined;
+    const v = JSON.parse(text) as Verified;
+    if (v.exp * 1000 <= nowMs()) return undefined;
+    const c = v.caller;
+    const caller: Caller = Object.freeze({ ...c, scopes: Object.freeze([...c.scopes]) as string[], area: Object.freeze({ grids: Object.freeze([...c.area.grids]) as string[], communities: Object.freeze([...c.area.communities]) as string[], buildings: Object.freeze([...c.area.buildings]) as string[] }) });
+    const found = { caller, exp: v.exp, iat: v.iat };
+    const ttl = Math.min(v.exp * 1000 - nowMs(), VERIFIED_TTL_MS);
+    if (verified && ttl > 0) verified.set(key, found, { ttl });
+    return found;
+  }
+
+  async function verify(token: string): Promise<Verified> {
     let payload: JWTPayload;
     try {
       const result = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
@@ -111,8 +138,15 @@ export function createIdentity(opts: IdentityOptions) {
       scopes: Object.freeze(c.data.scope.split(/\s+/).filter(Boolean)) as string[],
       area: Object.freeze({ grids: Object.freeze(grids) as string[], communities: Object.freeze(communities) as string[], buildings: Object.freeze(buildings) as string[] }),
     });
-    return { caller, exp: payload.exp };
+    return { caller, exp, iat };
   }
 }
 
 export type Authenticate = ReturnType<typeof createIdentity>;
+
+/** A verified token: the caller it names, its expiry and issue time (seconds). */
+interface Verified {
+  caller: Caller;
+  exp: number;
+  iat?: number;
+}
