@@ -25,6 +25,7 @@ import { openAuditWriter } from "./audit/writer-client";
 import { createPipeline } from "./pipeline";
 import { createMemoryState, createRedisState, type SharedState } from "./state/shared-state";
 import { clientErrorHandler } from "../../subgraphs/kit/contract/client-errors";
+import { errorBody } from "../../subgraphs/kit/contract/errors";
 import { apiError, isRegisteredCode, type ErrorCode } from "./errors";
 import { clientRequestId } from "./plugins/request-id";
 import type { ExecutorPlugin } from "./governance/executor";
@@ -64,7 +65,15 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     requestIdHeader: false,
     genReqId: () => randomUUID(),
     // The Host header is checked by plugins/host (with a JSON error) rather than by Node's HTTP parser.
-    serverFactory: (handler) => createServer({ requireHostHeader: false }, handler),
+    serverFactory: (handler) => {
+      const server = createServer({ requireHostHeader: false }, handler);
+      // `Expect:` values other than 100-continue get Node's bare 417; answer with a registered code instead.
+      server.on("checkExpectation", (_req, res) => {
+        const body = JSON.stringify(errorBody("EXPECTATION_FAILED", "Only `Expect: 100-continue` is supported."));
+        res.writeHead(417, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), connection: "close" }).end(body);
+      });
+      return server;
+    },
     clientErrorHandler,
   });
   const supergraphSdl = readFileSync(config.supergraphPath, "utf8");

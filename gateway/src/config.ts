@@ -22,7 +22,9 @@ export const GATEWAY_VARS = {
   BODY_LIMIT: envVar(int(1024, 64 * 1024 * 1024, 256 * 1024), "262144", "largest request body accepted by the gateway, bytes; larger → 413 `PAYLOAD_TOO_LARGE`"),
   MAX_DEPTH: envVar(int(1, 1000, LIMIT_DEFAULTS.maxDepth), String(LIMIT_DEFAULTS.maxDepth), "deepest selection nesting of an operation (a fragment spread counts as a level); deeper → `QUERY_TOO_DEEP`"),
   MAX_ALIASES: envVar(int(0, 10_000, LIMIT_DEFAULTS.maxAliases), String(LIMIT_DEFAULTS.maxAliases), "most aliased fields in an operation → `TOO_MANY_ALIASES`"),
-  MAX_COST: envVar(int(1, Number.MAX_SAFE_INTEGER, LIMIT_DEFAULTS.maxCost), String(LIMIT_DEFAULTS.maxCost), "highest estimated cost of an operation: a field costs 1 (with a selection 2), children weigh 1.5× per level, a list multiplies its subtree by its page size (`first`, at most 1000) → `QUERY_TOO_COMPLEX`"),
+  MAX_COST: envVar(int(1, Number.MAX_SAFE_INTEGER, LIMIT_DEFAULTS.maxCost), String(LIMIT_DEFAULTS.maxCost), "highest estimated cost of an operation: a field costs 1 (with a selection 2), children weigh 1.5× per level, a list multiplies its subtree by its page size (`first`, at most 1000; a list without paging arguments by 2) → `QUERY_TOO_COMPLEX`"),
+  HEAVY_COST: envVar(int(1, Number.MAX_SAFE_INTEGER, 1_000_000), "1000000", "operations estimated above this cost are heavy: at most `MAX_HEAVY_OPERATIONS` run at once per gateway, 16 more wait, beyond that → 429 `RATE_LIMITED` (keeps many large answers from being merged at once)"),
+  MAX_HEAVY_OPERATIONS: envVar(int(1, 1000, 2), "2", "heavy operations (see `HEAVY_COST`) one gateway process runs at once"),
   MAX_TOKENS: envVar(int(1, 1_000_000, LIMIT_DEFAULTS.maxTokens), String(LIMIT_DEFAULTS.maxTokens), "most lexical tokens in a query document; parsing stops there → `TOO_MANY_TOKENS`"),
   MAX_DIRECTIVES: envVar(int(0, 10_000, LIMIT_DEFAULTS.maxDirectives), String(LIMIT_DEFAULTS.maxDirectives), "most directives in an operation → `TOO_MANY_DIRECTIVES`"),
   MAX_BATCH: envVar(int(0, 1000, LIMIT_DEFAULTS.maxBatch), String(LIMIT_DEFAULTS.maxBatch), "most operations in one batched request (JSON array); `0` or `1` turns batching off (`BATCHING_DISABLED`), more → `BATCH_TOO_LARGE`"),
@@ -73,6 +75,8 @@ export type GatewayConfig = {
   governance: boolean;
   /** Hostile-input limits (MAX_DEPTH, MAX_ALIASES, MAX_COST, MAX_TOKENS, MAX_DIRECTIVES, MAX_BATCH). */
   limits: LimitOptions;
+  /** Admission of heavy operations (HEAVY_COST, MAX_HEAVY_OPERATIONS). */
+  heavy: { cost: number; max: number; waiting: number };
   policyPath: string;
   audit: { databaseUrl?: string; dataDir: string };
   /** Where state shared by gateway processes lives (REDIS_URL), and the per-caller rate limit. */
@@ -118,6 +122,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     authzMode: e.AUTHZ_MODE,
     governance: e.GOVERNANCE === "on",
     limits: { maxDepth: e.MAX_DEPTH, maxAliases: e.MAX_ALIASES, maxCost: e.MAX_COST, maxTokens: e.MAX_TOKENS, maxDirectives: e.MAX_DIRECTIVES, maxBatch: e.MAX_BATCH },
+    heavy: { cost: e.HEAVY_COST, max: e.MAX_HEAVY_OPERATIONS, waiting: 16 },
     policyPath: resolve(e.POLICY_PATH),
     audit: { databaseUrl: e.AUDIT_DATABASE_URL, dataDir: join(dataDir, "gateway-audit") },
     redisUrl: e.REDIS_URL,

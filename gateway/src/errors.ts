@@ -23,6 +23,7 @@ export const LIMIT_ERROR_CODES = {
 
 export const ERROR_CODES = {
   ...DEPARTMENT_ERROR_CODES,
+  EXPECTATION_FAILED: { status: 417, description: "The request's `Expect` header asks for something other than `100-continue`." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: "The body's content type is not one GraphQL requests use: send `application/json`." },
   NOT_FOUND: { status: 404, description: "No such endpoint: GraphQL is served at `/graphql` (and health at `/health`)." },
   PERSISTED_QUERY_NOT_SUPPORTED: { status: 400, description: "Automatic persisted queries are off (their cache would be shared by all callers): send the query text." },

@@ -53,7 +53,7 @@ export function createPipeline({ config, governance, state, log }: PipelineDeps)
     createLimitsPlugin(config.limits),
     createOperationResolutionPlugin(),
     createInputValidationPlugin(),
-    createCostPlugin({ maxCost: config.limits.maxCost }),
+    createCostPlugin({ maxCost: config.limits.maxCost, heavyCost: config.heavy.cost, maxHeavy: config.heavy.max, maxHeavyWaiting: config.heavy.waiting }),
     ...(g
       ? [
           createPurposePlugin({ gov: g.gov, policy: g.policy }),

@@ -72,11 +72,19 @@ export const resolvers: GraphQLResolverMap<C> = {
   Citizen: {
     __resolveReference: (ref: Ref) => ({ id: ref.id }),
     elderProfile: async (c: Ref, _: unknown, ctx: C) => ((await covered(ctx, c.id)) ? L.profileByCitizen(ctx).load(c.id) : null),
-    serviceOrders: async (c: Ref, a: { statuses?: string[] | null; first?: number }, ctx: C) =>
-      (await covered(ctx, c.id)) ? L.ordersByCitizen(ctx, a.statuses, checkPageSize(a.first ?? 20)).load(c.id) : [],
-    visits: async (c: Ref, a: { first?: number }, ctx: C) => ((await covered(ctx, c.id)) ? L.visitsByCitizen(ctx, checkPageSize(a.first ?? 20)).load(c.id) : []),
-    alarmCalls: async (c: Ref, a: { unansweredOnly?: boolean; first?: number }, ctx: C) =>
-      (await covered(ctx, c.id)) ? L.alarmsByCitizen(ctx, a.unansweredOnly ?? false, checkPageSize(a.first ?? 20)).load(c.id) : [],
+    // Arguments are checked before the row-scope decision: an error must not depend on who is covered.
+    serviceOrders: async (c: Ref, a: { statuses?: string[] | null; first?: number }, ctx: C) => {
+      const first = checkPageSize(a.first ?? 20);
+      return (await covered(ctx, c.id)) ? L.ordersByCitizen(ctx, a.statuses, first).load(c.id) : [];
+    },
+    visits: async (c: Ref, a: { first?: number }, ctx: C) => {
+      const first = checkPageSize(a.first ?? 20);
+      return (await covered(ctx, c.id)) ? L.visitsByCitizen(ctx, first).load(c.id) : [];
+    },
+    alarmCalls: async (c: Ref, a: { unansweredOnly?: boolean; first?: number }, ctx: C) => {
+      const first = checkPageSize(a.first ?? 20);
+      return (await covered(ctx, c.id)) ? L.alarmsByCitizen(ctx, a.unansweredOnly ?? false, first).load(c.id) : [];
+    },
   },
   ElderProfile: {
     citizen: (p: ElderProfile) => ({ id: p.citizenId }),

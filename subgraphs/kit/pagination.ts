@@ -9,6 +9,7 @@ export const MAX_PAGE_SIZE = 1000;
 
 /** JSON with object keys sorted, so equal arguments give equal text. */
 function canonical(v: unknown): string {
+  if (v instanceof Date) return JSON.stringify(v.toISOString());
   if (v === null || typeof v !== "object") return JSON.stringify(v ?? null);
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
   return `{${Object.keys(v as object).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(",")}}`;
@@ -41,7 +42,8 @@ export function decodeCursor(codec: CursorCodec, list: string, cursor: string | 
     if (valid && !valid(key)) throw new InvalidCursorError(list);
     return key;
   } catch {
-    throw apiError("INVALID_CURSOR", `Invalid cursor for ${list}: pass the endCursor of a previous page of the same list.`);
+    // The message names nothing of the cursor's binding (the list's filter, the caller).
+    throw apiError("INVALID_CURSOR", "Invalid cursor: pass the endCursor of a previous page of the same list, asked with the same arguments.");
   }
 }
 

@@ -64,8 +64,10 @@ export const resolvers: GraphQLResolverMap<C> = {
     head: (h: Household, _: unknown, ctx: C) => (h.headCitizenId ? loadVisible(ctx, h.headCitizenId) : null),
     members: async (h: Household, _: unknown, ctx: C) => {
       const people = (await membersByHousehold(ctx).load(h.id)).filter((m) => inScope(ctx.caller, m));
+      // Ordered by relation, then by citizen id: never by birth date, which the order would reveal to callers
+      // who may not see it.
       return [...people]
-        .sort((a, b) => relationRank(a.relationToHead) - relationRank(b.relationToHead) || a.birthDate.getTime() - b.birthDate.getTime())
+        .sort((a, b) => relationRank(a.relationToHead) - relationRank(b.relationToHead) || (a.citizenId < b.citizenId ? -1 : a.citizenId > b.citizenId ? 1 : 0))
         .map((p) => ({ relationToHead: p.relationToHead ?? "", citizen: p }));
     },
     registeredAt: (h: Household) => isoDate(h.registeredAt),

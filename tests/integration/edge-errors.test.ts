@@ -12,6 +12,7 @@ import { ERROR_CODES } from "../../gateway/src/errors";
 let sys: System;
 let steward: Record<string, string>;
 let worker: Record<string, string>; // grid worker of G-0101, statistics: personal masked, sensitive denied
+let staff: Record<string, string>; // property staff of the resident's building, fee collection: personal allowed, sensitive denied
 let resident: { citizenId: string; idNumber: string; name: string };
 beforeAll(async () => {
   sys = await startSystem({ citizens: 3000 });
@@ -19,6 +20,7 @@ beforeAll(async () => {
   worker = await sys.as({ role: "grid-worker", grids: ["G-0101"] }, "statistics");
   const ps = sys.subgraphs["public-security"].db.prisma as any;
   resident = await ps.person.findFirst({ where: { gridId: "G-0101", status: "REGISTERED" }, orderBy: { citizenId: "asc" } });
+  staff = await sys.as({ role: "property-staff", buildings: [(resident as unknown as { buildingId: string }).buildingId] }, "fee-collection");
 }, 180_000);
 afterAll(() => sys?.stop());
 
@@ -101,11 +103,18 @@ describe("the Host header", () => {
     ["an out-of-range IPv4", "300.1.1.1"],
     ["an out-of-range port", "example.org:70000"],
     ["an IPv6 with too many groups", "[1:2:3:4:5:6:7:8:9]"],
+    ["an IPv6 zone id", "[fe80::1%eth0]"],
+    ["an encoded IPv6 zone id with a port", "[::1%25]:4000"],
   ])("%s → 400 BAD_REQUEST before authentication", async (_label, host) => {
     const lines = ["POST /graphql HTTP/1.1", ...(host === undefined ? [] : [`host: ${host}`]), "connection: close", "content-type: application/json", `content-length: ${Buffer.byteLength(body)}`];
     const res = await rawRequest(port(), lines.join("\n"), body);
     expect(res.status).toBe(400);
     expect(res.json.errors[0].extensions.code).toBe("BAD_REQUEST");
+  });
+
+  it("refuses two Host headers", async () => {
+    const res = await rawRequest(port(), ["POST /graphql HTTP/1.1", "host: a.example", "host: b.example", "connection: close", "content-type: application/json", `content-length: ${Buffer.byteLength(body)}`, `authorization: ${steward.authorization}`].join("\n"), body);
+    expect([res.status, res.json?.errors?.[0]?.extensions?.code]).toEqual([400, "BAD_REQUEST"]);
   });
 
   it.each(["127.0.0.1", "localhost:4000", "[::1]:4000", "gateway.example.org"])("accepts %s", async (host) => {
@@ -120,6 +129,7 @@ describe("requests Node's HTTP parser cannot read get a registered code", () => 
     ["Content-Length with Transfer-Encoding", "POST /graphql HTTP/1.1\nhost: x\ncontent-length: 5\ntransfer-encoding: chunked\nconnection: close", 400, "BAD_REQUEST"],
     ["a garbage request line", "HELLO\nhost: x", 400, "BAD_REQUEST"],
     ["a 40 KB header", `GET /graphql HTTP/1.1\nhost: x\nx-big: ${"a".repeat(40_000)}\nconnection: close`, 431, "REQUEST_HEADERS_TOO_LARGE"],
+    ["an Expect header other than 100-continue", "POST /graphql HTTP/1.1\nhost: x\nexpect: 200-ok\nconnection: close\ncontent-length: 0", 417, "EXPECTATION_FAILED"],
   ])("%s", async (_label, request, status, code) => {
     const res = await rawRequest(port(), request);
     expect([res.status, res.json?.errors?.[0]?.extensions?.code]).toEqual([status, code]);
@@ -214,7 +224,7 @@ describe("a denied field in every query shape: nulled, the rest served, never a 
     ["deep in a list", `query($id: ID!) { citizen(id: $id) { household { members { citizen { idNumber } } } } }`, (d) => d.citizen],
   ];
   it.each(variants)("%s", async (_label, query, parent) => {
-    const res = await post(sys.gatewayUrl, { query, variables: { id: resident.citizenId } }, worker);
+    const res = await post(sys.gatewayUrl, { query, variables: { id: resident.citizenId } }, staff);
     expect(res.status).toBe(200);
     expect(codes(res).every((c) => c === "UNAUTHORIZED_FIELD_OR_TYPE")).toBe(true);
     expect(codes(res).length).toBeGreaterThan(0);
@@ -226,7 +236,7 @@ describe("a denied field in every query shape: nulled, the rest served, never a 
   });
 
   it("keeps the parent object when its only selection is denied", async () => {
-    const res = await post(sys.gatewayUrl, { query: `query($id: ID!) { citizen(id: $id) { idNumber } }`, variables: { id: resident.citizenId } }, worker);
+    const res = await post(sys.gatewayUrl, { query: `query($id: ID!) { citizen(id: $id) { idNumber } }`, variables: { id: resident.citizenId } }, staff);
     expect(res.body.data).toEqual({ citizen: { idNumber: null } });
   });
 
@@ -244,6 +254,12 @@ describe("work per request is bounded before execution", () => {
     expectRefused(res, "BAD_USER_INPUT");
     expect(new Set(res.body.errors![0].message.match(/BAD\d+/g)).size).toBeLessThanOrEqual(5);
     expect(JSON.stringify(res.body).length).toBeLessThan(4000);
+  });
+
+  it("counts lists without paging arguments: lists of lists nested a few levels deep are too complex", async () => {
+    const nested = "citizen { name household { members { citizen { name household { members { citizen { name household { members { citizen { name } } } } } } } } } }";
+    const res = await post(sys.gatewayUrl, { query: `{ a: elders(first: 1000) { edges { node { ${nested} } } } }` }, steward);
+    expect([res.status, codes(res)]).toEqual([400, ["QUERY_TOO_COMPLEX"]]);
   });
 
   it("refuses a fragment that expands exponentially (fragment bomb)", async () => {

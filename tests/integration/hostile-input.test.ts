@@ -195,7 +195,7 @@ describe("operation limits", () => {
 
   it("rejects nested pages with QUERY_TOO_COMPLEX", async () => {
     const res = await gql(`{ priorityElders(first: 1000) { edges { node { citizen { visits(first: 1000) { visitedAt } } } } } }`);
-    expectRejected(res, 400, "QUERY_TOO_COMPLEX", /^Query cost \d+ exceeds the limit of 5000000\.$/);
+    expectRejected(res, 400, "QUERY_TOO_COMPLEX", /^Query cost \d+ exceeds the limit of 10000000\.$/);
   });
 
   it("counts page sizes passed as variables, and their defaults, for every request of the same document", async () => {
@@ -284,6 +284,22 @@ describe("HTTP limits", () => {
     expectRejected(await raw(gw.url, { method: "POST", headers: { "content-type": "application/json" }, body: big }), 401, "UNAUTHENTICATED");
     expectRejected(await raw(gw.url, { method: "POST", headers: { "content-type": "application/json" }, body: "{oops" }), 401, "UNAUTHENTICATED");
   });
+
+  it("runs at most MAX_HEAVY_OPERATIONS heavy operations at once; beyond the waiting line, RATE_LIMITED", async () => {
+    const tight = await startSystem({ citizens: 3000, gateway: { heavy: { cost: 1, max: 1, waiting: 2 } } });
+    try {
+      const headers = await tight.as({ role: "data-steward" }, "data-quality");
+      const results = await Promise.all(Array.from({ length: 12 }, () => post(tight.gatewayUrl, { query: "{ communities { id name grids { id name } } }" }, headers)));
+      const statuses = results.map((r) => r.status);
+      expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(3);
+      const refused = results.filter((r) => r.status === 429);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const r of refused) expectRejected(r, 429, "RATE_LIMITED");
+      expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+    } finally {
+      await tight.stop();
+    }
+  }, 120_000);
 
   it("leaves other endpoints alone", async () => {
     const res = await fetch(gw.url.replace(/\/graphql$/, "/health"));

@@ -131,6 +131,56 @@ describe("selecting people by an attribute needs the right to read it", () => {
   });
 });
 
+describe("existence and error oracles", () => {
+  it("whether an id names someone in the caller's area is personal: a purpose is needed and the probe is recorded", async () => {
+    const staff = await sys.as({ role: "property-staff", buildings: ["B-01-001"] });
+    const probe = await sys.gql(`query($id: ID!) { citizen(id: $id) { id __typename } }`, { id: someone.citizenId }, staff);
+    expect([probe.status, code(probe)]).toEqual([400, "PURPOSE_REQUIRED"]);
+    const requestId = tag("probe");
+    await sys.gql(`query($id: ID!) { citizen(id: $id) { id } }`, { id: someone.citizenId }, { ...officerAll, "x-request-id": requestId });
+    expect((await recordsOf(requestId))[0]).toEqual(expect.objectContaining({ citizens: [someone.citizenId], fields: ["Query.citizen"] }));
+  });
+
+  it("a field the caller sees masked and that cannot be partly shown is not even run: no error tells who has one", async () => {
+    const ec = sys.subgraphs["elderly-care"].db.prisma as any;
+    const ps = sys.subgraphs["public-security"].db.prisma as any;
+    const elder = (await ec.elderProfile.findFirst({ where: { communityId: "C-01" }, orderBy: { citizenId: "asc" } })).citizenId;
+    const profiled = new Set((await ec.elderProfile.findMany({ select: { citizenId: true } })).map((p: any) => p.citizenId));
+    const young = (await ps.person.findMany({ where: { communityId: "C-01", status: "REGISTERED" }, select: { citizenId: true }, take: 100 })).map((p: any) => p.citizenId).find((id: string) => !profiled.has(id));
+    const welfare = await sys.as({ role: "community-officer", communities: ["C-01"] }, "welfare-check");
+    const answers = [];
+    for (const id of [elder, young]) {
+      const res = await sys.gql(`query($id: ID!) { citizen(id: $id) { visits(first: -1) { id } serviceOrders(first: -1) { id } alarmCalls(first: -1) { id } elderProfile { isPriority registeredAt } } }`, { id }, welfare);
+      answers.push(res.body);
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    expect(answers[0]).toEqual({ data: { citizen: { visits: null, serviceOrders: null, alarmCalls: null, elderProfile: null } } });
+  });
+
+  it("a citizen's own history shows no chain hash (it covers the other people of each record)", async () => {
+    await sys.gql(`{ a: citizen(id: "${someone.citizenId}") { name } }`, {}, officerAll);
+    const mine = await sys.gql(`{ myAccessHistory(first: 50) { edges { node { citizens hash } } } }`, {}, await sys.as({ role: "citizen", sub: someone.citizenId }));
+    const nodes = mine.body.data!.myAccessHistory.edges.map((e: any) => e.node);
+    expect(nodes.length).toBeGreaterThan(0);
+    for (const n of nodes) expect(n).toEqual({ citizens: [someone.citizenId], hash: null });
+  });
+
+  it("searching the log by caller is personal too (a citizen's subject is their citizen id)", async () => {
+    const res = await sys.gql(`query($c: String) { accessLog(callerId: $c) { totalCount } }`, { c: someone.citizenId }, steward);
+    expect(res.body.data!.accessLog).toBeNull();
+    const none = await sys.gql(`query($c: String) { accessLog(callerId: $c) { totalCount } }`, { c: someone.citizenId }, await sys.as({ role: "data-steward" }));
+    expect(code(none)).toBe("PURPOSE_REQUIRED");
+  });
+
+  it("a cursor is bound to the log's time range, and the refusal names nothing of its binding", async () => {
+    const auditor = await sys.as({ role: "auditor" }, "audit");
+    const page = await sys.gql(`{ accessLog(from: "2026-01-01", first: 1) { pageInfo { endCursor } } }`, {}, auditor);
+    const res = await sys.gql(`query($a: String) { accessLog(from: "1990-01-01", after: $a) { totalCount } }`, { a: page.body.data!.accessLog.pageInfo.endCursor }, auditor);
+    expect(codes(res)).toEqual(["INVALID_CURSOR"]);
+    expect(res.body.errors![0].message).not.toMatch(/auditor|audit|from|\|/);
+  });
+});
+
 describe("what the access log tells its reader", () => {
   it("records a personal field the caller asked for even when it is empty, so the log does not reveal who has one", async () => {
     const ca = sys.subgraphs["civil-affairs"].db.prisma as any;
@@ -144,8 +194,8 @@ describe("what the access log tells its reader", () => {
       const [rec] = await recordsOf(requestId);
       return { citizens: rec.citizens, fields: rec.fields };
     };
-    expect(await fieldsFor(withCert)).toEqual({ citizens: [withCert], fields: ["Citizen.disabilityCertificate", "Citizen.name"] });
-    expect(await fieldsFor(without)).toEqual({ citizens: [without], fields: ["Citizen.disabilityCertificate", "Citizen.name"] });
+    expect(await fieldsFor(withCert)).toEqual({ citizens: [withCert], fields: ["Citizen.disabilityCertificate", "Citizen.name", "Query.citizen"] });
+    expect(await fieldsFor(without)).toEqual({ citizens: [without], fields: ["Citizen.disabilityCertificate", "Citizen.name", "Query.citizen"] });
   });
 
   it("shows record hashes only to a reader who may see the citizens they cover", async () => {

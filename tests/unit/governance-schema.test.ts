@@ -66,7 +66,10 @@ describe("masking", () => {
     expect(maskValue(policy, "ID_NUMBER", "11010519491231002X")).toBe("110105********002X");
     expect(maskValue(policy, "PHONE", "13812345678")).toBe("138****5678");
     expect(maskValue(policy, "NAME", "张三丰")).toBe("张**");
-    expect(maskValue(policy, "ADDRESS", "北京市朝阳区安和东里1号楼")).toBe("北京市朝阳区*******");
+    expect(maskValue(policy, "ADDRESS", "北京市朝阳区安和东里1号楼")).toBe("北京市朝阳区****");
+    // Always four stars: the length of what is hidden is not shown either.
+    expect(maskValue(policy, "ADDRESS", "北京市朝阳区安和东里1号楼3单元502")).toBe("北京市朝阳区****");
+    expect(maskValue(policy, "TEXT", "楼道灯坏了，夜里看不见")).toBe("****");
   });
 
   it("withholds what cannot be partly shown", () => {

@@ -40,8 +40,9 @@ export function createAuditDataSource(store: () => AuditStore, policy: Policy, c
       myAccessHistory: (_: unknown, a: { first?: number; after?: string }, ctx: GovernedContext) => {
         const me = ctx.caller?.sub;
         if (!me) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
-        // A citizen sees only themselves in each record, never the other people the caller looked at.
-        return page(ctx, "myAccessHistory", { citizenId: me }, a.first, a.after, (r) => ({ ...r, citizens: [me] }));
+        // A citizen sees only themselves in each record, never the other people the caller looked at — and so
+        // not the record's chain hash either, which covers the full list and would let them test guesses of it.
+        return page(ctx, "myAccessHistory", { citizenId: me }, a.first, a.after, (r) => ({ ...r, citizens: [me], hash: null as unknown as string, prevHash: "" }));
       },
     },
     AccessRecord: {

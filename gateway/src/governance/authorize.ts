@@ -10,7 +10,7 @@
  * the access log knows whose data was returned; `__typename` where a selection is on an interface or union;
  * and `__typename` in a selection left empty by removals, so its parent still comes back as an object.
  */
-import { BREAK, getNamedType, isAbstractType, isInputObjectType, isObjectType, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type GraphQLInputType, type GraphQLNamedType, type GraphQLSchema, type OperationDefinitionNode, type SelectionNode, type SelectionSetNode, type ValueNode } from "graphql";
+import { BREAK, getNamedType, isAbstractType, isInputObjectType, isObjectType, isScalarType, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type GraphQLInputType, type GraphQLNamedType, type GraphQLOutputType, type GraphQLSchema, type OperationDefinitionNode, type SelectionNode, type SelectionSetNode, type ValueNode } from "graphql";
 import type { Caller } from "../auth/identity";
 import { decisionsFor, policyRoles, type Decision, type Policy, type SensitivityClass } from "./policy";
 import type { FieldRule, SchemaGovernance } from "./requirements";
@@ -25,8 +25,14 @@ export interface AuthorizedOperation {
   /** The operation to execute (one operation, fragments inlined), or null when nothing is left to fetch. */
   document: DocumentNode | null;
   denied: Denied[];
-  /** Masked fields and how (mask kind, or undefined to withhold). */
+  /** Masked fields and how (their mask kind). */
   masked: Map<string, string | undefined>;
+  /**
+   * Response paths of fields the caller sees masked but that cannot be partly shown (objects not fully
+   * classified, numbers, enums, lists): removed from the executed operation — never run, so nothing they
+   * would do (an error, a timing) can tell anything — and null in the response, without an error.
+   */
+  withheld: string[][];
 }
 
 /** Response keys starting with this are the gateway's own; a client may not use them. */
@@ -177,9 +183,28 @@ export function createDecider(gov: SchemaGovernance, policy: Policy, caller: Cal
   return Object.assign(decide, { classDecision });
 }
 
+/**
+ * Whether every field of a type carries its own class (its owner field aside): a masked object of such a type
+ * can be returned, each of its fields deciding for itself; any other masked object is withheld whole, since
+ * its unclassified fields rely on the object's own class.
+ */
+export function fullyClassified(schema: GraphQLSchema, gov: SchemaGovernance, type: GraphQLNamedType): boolean {
+  if (isAbstractType(type)) return schema.getPossibleTypes(type).every((t) => fullyClassified(schema, gov, t));
+  if (!isObjectType(type)) return false;
+  const owner = gov.owners.get(type.name)?.field;
+  return Object.values(type.getFields()).every((f) => f.name === owner || !!gov.rules.get(`${type.name}.${f.name}`)?.sensitivity);
+}
+
+/** Whether a masked value of this field can be partly shown: a string (or strings) with a mask kind. */
+function maskable(def: { type: GraphQLOutputType }, kind: string | undefined): boolean {
+  const named = getNamedType(def.type);
+  return !!kind && isScalarType(named) && (named.name === "String" || named.name === "ID");
+}
+
 export function authorize(schema: GraphQLSchema, op: OperationDefinitionNode, gov: SchemaGovernance, policy: Policy, caller: Caller | null, purpose: string | null): AuthorizedOperation {
   const decide = createDecider(gov, policy, caller, purpose);
   const denied: Denied[] = [];
+  const withheld: string[][] = [];
   const masked = new Map<string, string | undefined>();
   const path: string[] = [];
   const info = new TypeInfo(schema);
@@ -204,7 +229,16 @@ export function authorize(schema: GraphQLSchema, op: OperationDefinitionNode, go
           path.pop();
           return null; // remove the field; leave() is not called for removed nodes
         }
-        if (decision === "mask") masked.set(coordinate, gov.rules.get(coordinate)?.sensitivity?.mask);
+        if (decision === "mask") {
+          const kind = gov.rules.get(coordinate)?.sensitivity?.mask;
+          const named = getNamedType(def.type);
+          if (isObjectType(named) || isAbstractType(named) ? !fullyClassified(schema, gov, named) : !maskable(def, kind)) {
+            withheld.push([...path]);
+            path.pop();
+            return null;
+          }
+          if (!isObjectType(named) && !isAbstractType(named)) masked.set(coordinate, kind);
+        }
         return undefined;
       },
       leave() {
@@ -215,7 +249,7 @@ export function authorize(schema: GraphQLSchema, op: OperationDefinitionNode, go
 
   const finished = inject(schema, filtered, gov);
   const empty = finished.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.alias?.value === TYPENAME_ALIAS);
-  return { document: empty ? null : { kind: Kind.DOCUMENT, definitions: [finished] }, denied, masked };
+  return { document: empty ? null : { kind: Kind.DOCUMENT, definitions: [finished] }, denied, masked, withheld };
 }
 
 /** Adds owner ids and `__typename` where the response walk needs them (see the file comment). */

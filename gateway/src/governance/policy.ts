@@ -18,7 +18,7 @@ const coordinate = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-
 const schema = z
   .object({
     purposes: z.record(z.string(), z.string()),
-    masks: z.record(z.string(), z.object({ keepStart: z.number().int().min(0), keepEnd: z.number().int().min(0) }).strict()),
+    masks: z.record(z.string(), z.object({ keepStart: z.number().int().min(0), keepEnd: z.number().int().min(0), stars: z.number().int().min(1).max(32).optional() }).strict()),
     completions: z.record(coordinate, z.array(coordinate)).default({}),
     policies: z.record(z.string(), z.array(z.string())),
     roles: z.record(

@@ -55,7 +55,10 @@ export function createAuthorizationPlugin(opts: AuthorizationPluginOptions): Gat
     },
     onResult(op, result) {
       const data = result.data as Record<string, unknown> | null | undefined;
-      if (data) for (const d of planOf(op).auth.denied) setDenied(data, d.path);
+      if (!data) return;
+      const { denied, withheld } = planOf(op).auth;
+      for (const d of denied) setDenied(data, d.path);
+      for (const path of withheld) setDenied(data, path);
     },
     },
   };

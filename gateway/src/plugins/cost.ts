@@ -6,6 +6,8 @@
  */
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import {
+  getNullableType,
+  isListType,
   Kind,
   TypeInfo,
   validate,
@@ -21,10 +23,15 @@ import {
 } from "graphql";
 import { MAX_PAGE_SIZE } from "../../../subgraphs/kit/pagination";
 import { LimitError, reporter } from "./limits";
+import { apiError } from "../errors";
 import type { GatewayPlugin } from "./types";
 
 export interface CostPluginOptions {
   maxCost: number;
+  /** Operations costing more than this are heavy: at most `maxHeavy` run at once, `maxHeavyWaiting` wait. */
+  heavyCost: number;
+  maxHeavy: number;
+  maxHeavyWaiting: number;
 }
 
 const costRules = new Map<number, ValidationRule>();
@@ -52,6 +59,13 @@ function costRule(maxCost: number): ValidationRule {
 
 const PAGE_ARGS = new Set(["first", "last"]);
 
+/**
+ * The size a list without paging arguments is counted as (a household's members, a flat's residents, a
+ * person's subsidies): without it, lists of lists nested a few levels deep passed the limit while their
+ * answers grew by orders of magnitude.
+ */
+export const UNPAGED_LIST_SIZE = 2;
+
 function pageSize(value: unknown): number | undefined {
   if (typeof value !== "number" || !Number.isFinite(value)) return undefined;
   // Above the API's page limit the departments answer INVALID_PAGE_SIZE; count such a page as the largest one
@@ -78,6 +92,10 @@ export function withEffectivePageSizes(schema: GraphQLSchema, document: Document
         leave(node: FieldNode): FieldNode | undefined {
           const def = typeInfo.getFieldDef();
           if (!def) return undefined;
+          // A list of objects with no paging arguments: counted as UNPAGED_LIST_SIZE items.
+          if (node.selectionSet && isListType(getNullableType(def.type)) && !def.args.some((a) => PAGE_ARGS.has(a.name))) {
+            return { ...node, arguments: [...(node.arguments ?? []), { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: "first" }, value: { kind: Kind.INT, value: String(UNPAGED_LIST_SIZE) } }] };
+          }
           const args: ArgumentNode[] = (node.arguments ?? []).filter((a) => !PAGE_ARGS.has(a.name.value));
           let changed = false;
           for (const argDef of def.args.filter((a) => PAGE_ARGS.has(a.name))) {
@@ -150,12 +168,41 @@ export function costCache(maxCost: number, perDocument = 64) {
   return Object.assign(check, { remembered });
 }
 
+/**
+ * At most `max` heavy operations run at once; up to `queue` more wait for a slot; beyond that a request is
+ * refused (RATE_LIMITED). Many heavy answers merged at once were what exhausted the gateway's heap.
+ */
+function slots(max: number, queue: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    running--;
+    const next = waiting.shift();
+    if (next) {
+      running++;
+      next();
+    }
+  };
+  return async (): Promise<() => void> => {
+    if (running < max) {
+      running++;
+      return release;
+    }
+    if (waiting.length >= queue) throw apiError("RATE_LIMITED", "Too many large operations are running; retry in a few seconds, or ask for smaller pages.", { http: { status: 429, headers: new Map([["retry-after", "2"]]) } });
+    await new Promise<void>((resolve) => waiting.push(resolve));
+    return release;
+  };
+}
+
 export function createCostPlugin(opts: CostPluginOptions): GatewayPlugin {
   const cost = costCache(opts.maxCost);
+  const heavy = costCache(opts.heavyCost);
+  const acquire = slots(opts.maxHeavy, opts.maxHeavyWaiting);
   return {
     name: "cost",
     apollo: {
       async requestDidStart() {
+        let release: (() => void) | undefined;
         return {
           // Cost needs the variables, so it is checked per request rather than as a (cached) validation rule.
           async didResolveOperation(ctx) {
@@ -163,6 +210,11 @@ export function createCostPlugin(opts: CostPluginOptions): GatewayPlugin {
             if (!ctx.operation || !ctx.request.http) return;
             const [error] = cost(ctx.schema, ctx.document, ctx.operation, ctx.request.variables);
             if (error) throw error;
+            if (heavy(ctx.schema, ctx.document, ctx.operation, ctx.request.variables).length) release = await acquire();
+          },
+          async willSendResponse() {
+            release?.();
+            release = undefined;
           },
           async didEncounterErrors({ errors }) {
             for (const error of errors) if (error.originalError instanceof LimitError) (error.extensions as Record<string, unknown>).code = error.originalError.code;

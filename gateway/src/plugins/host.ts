@@ -17,9 +17,7 @@ export function isValidHost(host: unknown): boolean {
   if (!m?.groups) return false;
   const { name, v6, port } = m.groups;
   if (port !== undefined && Number(port) > 65535) return false;
-  if (v6 !== undefined) return isIP(v6) === 6;
-  if (/^[\d.]+$/.test(name)) return isIP(name) === 4;
-  if (!NAME.test(name)) return false;
+  if (v6 !== undefined ? isIP(v6) !== 6 || v6.includes("%") : /^[\d.]+$/.test(name) ? isIP(name) !== 4 : !NAME.test(name)) return false;
   // What Apollo's integration does with it next: it must make a URL.
   try {
     new URL(`http://${host}/`);
@@ -34,7 +32,9 @@ export function createHostPlugin(): GatewayPlugin {
     name: "host",
     http(app) {
       app.addHook("onRequest", async (req, reply) => {
-        if (isValidHost(req.headers.host)) return;
+        // Exactly one Host header (a second one is ambiguous: refused, like a missing one).
+        const hosts = req.raw.rawHeaders.filter((_, i) => i % 2 === 0 && req.raw.rawHeaders[i].toLowerCase() === "host").length;
+        if (hosts === 1 && isValidHost(req.headers.host)) return;
         return reply.code(400).type(JSON_TYPE).header("connection", "close").send(errorBody("BAD_REQUEST", "The request must carry a valid Host header."));
       });
     },

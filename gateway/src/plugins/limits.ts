@@ -28,17 +28,18 @@ export interface LimitOptions {
  * - depth: deepest shipped operation is 9 (GridPriorityElders, CommunityPriorityElders, CrossDepartmentFindings);
  * - aliases and directives: shipped operations use none; room for a few records side by side or @include/@skip;
  * - cost: a list field multiplies its subtree by its page size (argument, variable, or the schema default,
- *   e.g. 20 repair requests per citizen). Widest shipped operation at the largest page (first: 1000):
- *   CrossDepartmentFindings ~1,685,000, GridPriorityElders ~1,653,000 (~165,000 at their default page of
- *   100); a limit of 5,000,000 leaves 3× margin, while nested large pages (1000 inside 1000: ~17,700,000)
- *   or a dozen aliased large pages exceed it;
+ *   e.g. 20 repair requests per citizen), and a list without paging arguments (a household's members) by 2.
+ *   Widest shipped operation at the largest page (first: 1000): CrossDepartmentFindings ~4,284,000,
+ *   GridPriorityElders ~3,935,000 (~393,000 at their default page of 100); a limit of 10,000,000 leaves more
+ *   than 2× margin, while nested large pages (1000 inside 1000) or lists of lists of lists (a household's
+ *   members' households' members…) exceed it. Operations above HEAVY_COST also wait for a heavy slot (cost.ts);
  * - tokens: largest shipped document is PersonFile with 174 tokens;
  * - batch: off, as in Apollo Server; raise MAX_BATCH to let clients batch (each operation is limited on its own).
  */
 export const LIMIT_DEFAULTS: LimitOptions = {
   maxDepth: 15,
   maxAliases: 15,
-  maxCost: 5_000_000,
+  maxCost: 10_000_000,
   maxTokens: 2_000,
   maxDirectives: 20,
   maxBatch: 1,
