@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GatewayName } from "./gateways";
 import type { LoadResult } from "./load";
+import { all, atLeastTimes, atMost, failures, mark, notJudged, overheadAtMost, symbol, ratio, type Figure, type Verdict } from "./verdict";
 
 export interface Row {
   gateway: GatewayName;
@@ -27,6 +28,10 @@ export interface Row {
   cpuMs?: { gateway: number; gatewayMain?: number; subgraphs: number; harness: number; /** In the registry's order of subgraphs. */ bySubgraph?: number[] };
   /** Why there is no measurement. */
   notAvailable?: string;
+  /** Why the measurement cannot be used (e.g. served 0 requests in a slice): a failed run, never a verdict. */
+  problem?: string;
+  /** Peak RSS of the gateway's main process (the one serving HTTP) under load, MB. */
+  gatewayRssMb?: number;
 }
 
 /** Foreign CPU share above which a row is flagged as disturbed. */
@@ -92,16 +97,17 @@ export function resultTable(run: RunInfo): string {
 }
 
 /** A metric of each gateway divided by stock Apollo's, per workload. */
-export function ratioTable(run: RunInfo, metric: (r: Row) => number | undefined = (r) => r.result?.rps): string {
+export function ratioTable(run: RunInfo, metric: (r: Row) => number | undefined = (r) => r.result?.rps, reference: GatewayName = "apollo-stock"): string {
   const names = run.gateways.map((g) => g.name);
   const lines = [`| workload | ${names.join(" | ")} |`, `| --- | ${names.map(() => "---:").join(" | ")} |`];
+  const fig = (g: GatewayName, w: string): Figure => {
+    const row = run.rows.find((r) => r.gateway === g && r.workload === w);
+    return { what: g, value: row?.result && !row.problem ? metric(row) : undefined, problem: row?.problem };
+  };
   for (const w of run.workloads) {
-    const baseRow = find(run.rows, "apollo-stock", w.name);
-    const base = baseRow && metric(baseRow);
     const cells = names.map((g) => {
-      const row = find(run.rows, g, w.name);
-      const r = row && metric(row);
-      return r === undefined || Number.isNaN(r) ? "–" : base ? `${(r / base).toFixed(2)}×` : "–";
+      const r = ratio(fig(g, w.name), fig(reference, w.name));
+      return r.ok ? `${r.value.toFixed(2)}×` : "– (no usable figure)";
     });
     lines.push(`| ${w.name} | ${cells.join(" | ")} |`);
   }
@@ -110,74 +116,55 @@ export function ratioTable(run: RunInfo, metric: (r: Row) => number | undefined 
 
 const gatewayCpu = (r: Row) => r.cpuMs?.gateway;
 
-export interface Target {
-  text: string;
-  met: boolean | null;
-  detail: string;
+export type Target = Verdict;
+
+/** The row's figure for a verdict: its value, or why it has none (not started, exited, served nothing). */
+function figure(run: RunInfo, g: GatewayName, w: string, what: string, metric: (r: Row) => number | undefined): Figure {
+  const row = run.rows.find((r) => r.gateway === g && r.workload === w);
+  if (!row) return { what, value: undefined, problem: "not measured in this run" };
+  if (!row.result) return { what, value: undefined, problem: (row.notAvailable ?? "no result").split("\n")[0] };
+  if (row.problem) return { what, value: undefined, problem: row.problem };
+  return { what, value: metric(row) };
 }
 
-export function targets(run: RunInfo): Target[] {
-  const out: Target[] = [];
-  const rps = (g: GatewayName, w: string) => find(run.rows, g, w)?.result?.rps;
-  const ours = rps("ours", "priority-elders");
-  const hiveRust = rps("hive-rust", "priority-elders");
-  const apollo = rps("apollo-stock", "priority-elders");
+const inRun = (run: RunInfo, g: GatewayName) => run.gateways.some((x) => x.name === g);
+const hasWorkload = (run: RunInfo, w: string) => run.workloads.some((x) => x.name === w);
+
+/**
+ * The targets of the performance issue, judged on this run. A target whose gateways or workload were not
+ * selected (--only, --workloads) is "not judged"; one whose gateway was in the run but has no usable
+ * figure (did not start, exited, served 0 requests in a slice, zero reference) is FAILED — never a verdict.
+ */
+export function targets(run: RunInfo, o: { workload?: string } = {}): Verdict[] {
+  const out: Verdict[] = [];
+  const w = o.workload ?? "priority-elders";
+  const rps = (g: GatewayName, wl: string) => figure(run, g, wl, `${g} req/s (${wl})`, (r) => r.result?.rps);
   {
-    const parts: string[] = [];
-    let met: boolean | null = ours === undefined ? null : (true as boolean | null);
-    if (ours !== undefined && hiveRust !== undefined) {
-      parts.push(`ours ${fmt(ours, 1)} req/s vs Hive (Rust planner) ${fmt(hiveRust, 1)} req/s = ${(ours / hiveRust).toFixed(2)}× (${pct(ours / hiveRust - 1)})`);
-      if (ours < hiveRust) met = false;
-    } else {
-      parts.push("Hive with the Rust planner: not measured");
-      met = met === false ? false : null;
+    const text = `Ours (governance on) ≥ 3× stock Apollo and ≥ 1.0× Hive Gateway with the Rust planner, ${w}`;
+    if (!hasWorkload(run, w) || !inRun(run, "ours")) out.push(notJudged(text, `${!hasWorkload(run, w) ? `workload ${w}` : "ours"} not selected for this run`));
+    else {
+      const parts = [
+        inRun(run, "apollo-stock") ? atLeastTimes("vs stock Apollo", rps("ours", w), rps("apollo-stock", w), 3) : notJudged("vs stock Apollo", "apollo-stock not selected"),
+        inRun(run, "hive-rust") ? atLeastTimes("vs Hive (Rust planner)", rps("ours", w), rps("hive-rust", w), 1) : notJudged("vs Hive (Rust planner)", "hive-rust not selected"),
+      ];
+      out.push(all(text, parts));
     }
-    if (ours !== undefined && apollo !== undefined) {
-      parts.push(`vs stock Apollo ${fmt(apollo, 1)} req/s = ${(ours / apollo).toFixed(2)}× (target 3×: ${ours / apollo >= 3 ? "met" : `short by ${(3 - ours / apollo).toFixed(2)}×`})`);
-      if (ours < 3 * apollo) met = false;
-    } else {
-      parts.push("stock Apollo: not measured");
-      met = met === false ? false : null;
-    }
-    const same = (g: GatewayName) => rps(g, "priority-elders-same");
-    const [sOurs, sHive, sApollo] = [same("ours"), same("hive-rust"), same("apollo-stock")];
-    if (sOurs !== undefined && sHive !== undefined && sApollo !== undefined) {
-      parts.push(`with every request identical (priority-elders-same, not judged): ours ${fmt(sOurs, 1)}, Hive (Rust planner) ${fmt(sHive, 1)}, stock Apollo ${fmt(sApollo, 1)} req/s = ${(sOurs / sHive).toFixed(2)}× Hive, ${(sOurs / sApollo).toFixed(2)}× Apollo`);
-    }
-    out.push({ text: "Ours (governance on) ≥ Hive Gateway with the Rust planner and ≥ 3× stock Apollo, priority-elder workload", met, detail: parts.join("; ") });
   }
   {
-    const parts: string[] = [];
-    let met: boolean | null = null;
-    for (const w of run.workloads) {
-      const on = rps("ours", w.name);
-      const off = rps("ours-ungoverned", w.name);
-      if (on === undefined || off === undefined) continue;
-      const overhead = 1 - on / off;
-      parts.push(`${w.name} ${pct(overhead)} (${fmt(on, 1)} vs ${fmt(off, 1)} req/s)`);
-      met = (met ?? true) && overhead <= 0.1;
-    }
-    out.push({ text: "Governance overhead (throughput lost with governance on vs off) ≤ 10 %, every workload", met, detail: parts.length ? parts.join("; ") : "not measured" });
+    const text = "Governance overhead (throughput lost with governance on vs off) ≤ 10 %, every workload";
+    if (!inRun(run, "ours") || !inRun(run, "ours-ungoverned")) out.push(notJudged(text, "ours and ours-ungoverned are not both in this run"));
+    else out.push(all(text, run.workloads.map((x) => overheadAtMost(x.name, rps("ours", x.name), rps("ours-ungoverned", x.name), 0.1))));
   }
   {
-    const g = run.gateways.find((x) => x.name === "ours");
-    // Under load: the peak over the measured workloads (start-up, where creating a new embedded access log
-    // briefly takes a large first writer process, is listed with the gateways).
-    const loaded = (name: string) => {
-      const peaks = run.rows.filter((r) => r.gateway === name && r.peakRssMb !== undefined).map((r) => r.peakRssMb!);
-      return peaks.length ? Math.max(...peaks) : undefined;
-    };
-    const peak = loaded("ours");
-    out.push({
-      text: "Gateway RSS ≤ 300 MB per process under load (ours as shipped, peak over the measured workloads)",
-      met: peak === undefined ? null : peak <= 300,
-      detail:
-        peak === undefined
-          ? "not measured"
-          : `largest process peak ${fmt(peak)} MB (${peak <= 300 ? `${fmt(300 - peak)} MB to spare` : `${fmt(peak - 300)} MB over`})` +
-            (g?.processes && g.processes > 1 ? `; its ${g.processes} processes (gateway + embedded access-log writer) together ${fmt(g.treePeakRssMb)} MB under load` : "") +
-            (loaded("ours-ungoverned") !== undefined ? `; governance off: ${fmt(loaded("ours-ungoverned"))} MB` : ""),
-    });
+    const text = "Memory under load, ours as shipped, every workload: gateway process ≤ 300 MB and the whole gateway tree (with its access-log writer) ≤ 400 MB";
+    if (!inRun(run, "ours")) out.push(notJudged(text, "ours not selected for this run"));
+    else {
+      const parts = run.workloads.flatMap((x) => [
+        atMost(`${x.name} gateway process`, figure(run, "ours", x.name, "peak RSS", (r) => r.gatewayRssMb ?? r.peakRssMb), 300, "MB"),
+        atMost(`${x.name} tree`, figure(run, "ours", x.name, "peak RSS", (r) => r.treePeakRssMb), 400, "MB"),
+      ]);
+      out.push(all(text, parts));
+    }
   }
   return out;
 }
@@ -203,7 +190,6 @@ function whereTimeGoes(run: RunInfo): string[] {
   ];
 }
 
-const mark = (m: boolean | null) => (m === null ? "not measured" : m ? "**met**" : "**not met**");
 
 export function versionsOf(root: string, names: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -291,7 +277,7 @@ export function markdownSection(run: RunInfo, root: string): string {
     "",
     "| target | result | measured |",
     "| --- | --- | --- |",
-    ...t.map((x) => `| ${x.text} | ${mark(x.met)} | ${x.detail} |`),
+    ...t.map((x) => `| ${x.target} | ${mark(x.status)} | ${x.detail} |`),
     "",
     ...(problems.length || na.length
       ? [
@@ -336,8 +322,16 @@ export function consoleReport(run: RunInfo): string {
     "gateway CPU per request relative to stock Apollo (lower is leaner):",
     ratioTable(run, gatewayCpu),
     "",
-    ...targets(run).map((x) => `${x.met === null ? "?" : x.met ? "✓" : "✗"} ${x.text}: ${x.detail}`),
+    ...targets(run).map((x) => `${symbol(x.status)} ${x.target}: ${x.detail}`),
+    ...runFailures(run).map((f) => `FAILED RUN: ${f}`),
     "",
     `${atStart(run)}; CPU used by other processes during measured runs: at most ${(Math.max(0, ...run.rows.map((r) => r.foreignCpu ?? 0)) * 100).toFixed(1)} % of the machine`,
   ].join("\n");
+}
+
+/** Why this run is a failed run (no verdict may be drawn from it), as messages; empty when it is usable. */
+export function runFailures(run: RunInfo): string[] {
+  const rows = run.rows.filter((r) => r.problem || (!r.result && !run.gateways.find((g) => g.name === r.gateway)?.notAvailable)).map((r) => `${r.gateway} × ${r.workload}: ${r.problem ?? r.notAvailable ?? "no result"}`);
+  const gws = run.gateways.filter((g) => g.notAvailable).map((g) => `${g.name}: ${g.notAvailable!.split("\n")[0]}`);
+  return [...gws, ...rows, ...failures(targets(run))];
 }

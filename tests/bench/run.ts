@@ -23,7 +23,8 @@ import { mergeLoads, runLoad, sampleErrors, verifyOnce, type LoadResult } from "
 import { GATEWAY_NAMES, gatewaySpec, type GatewayName } from "./gateways";
 import { writePeerSupergraph } from "./supergraph";
 import { bodiesOf, buildWorkloads, discoverFacts, type Workload } from "./workloads";
-import { consoleReport, FOREIGN_CPU_WARN, markdownSection, writeBenchmarks, type GatewayInfo, type Row, type RunInfo } from "./report";
+import { runProblem } from "./verdict";
+import { consoleReport, FOREIGN_CPU_WARN, markdownSection, runFailures, writeBenchmarks, type GatewayInfo, type Row, type RunInfo } from "./report";
 
 const root = join(__dirname, "../..");
 const JWT_SECRET = "bench-jwt-secret-do-not-use-in-production";
@@ -88,6 +89,11 @@ async function main(): Promise<number> {
   if (o.fromResults) {
     const run = JSON.parse(readFileSync(o.fromResults, "utf8")) as RunInfo;
     log(consoleReport(run));
+    const failed = runFailures(run);
+    if (failed.length) {
+      log(`FAILED RUN — no verdict can be drawn from it:\n${failed.map((f) => `  - ${f}`).join("\n")}`);
+      return 1;
+    }
     if (o.write) {
       writeBenchmarks(join(root, "BENCHMARKS.md"), markdownSection(run, root));
       log("BENCHMARKS.md: \"Gateway throughput\" section written");
@@ -243,7 +249,11 @@ async function main(): Promise<number> {
     const resultsPath = join(benchDir, `results-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
     writeFileSync(resultsPath, JSON.stringify({ ...run, facts }, null, 2));
     log(`\nresults: ${relative(root, resultsPath)}`);
-    if (write) {
+    const failed = runFailures(run);
+    if (failed.length) {
+      log(`\nFAILED RUN — no verdict can be drawn from it:\n${failed.map((f) => `  - ${f}`).join("\n")}\nBENCHMARKS.md not written.`);
+      failedToStart = true;
+    } else if (write) {
       writeBenchmarks(join(root, "BENCHMARKS.md"), markdownSection(run, root));
       log("BENCHMARKS.md: \"Gateway throughput\" section written");
     } else {
@@ -294,13 +304,13 @@ async function measureInterleaved(running: Running[], w: Workload, o: MeasureOpt
   const bodies = bodiesOf(w);
   const alive = running.filter((r) => isRunning(r.child));
   const rows: Row[] = running.filter((r) => !isRunning(r.child)).map((r) => ({ gateway: r.name, label: r.label, workload: w.name, notAvailable: `the gateway exited:\n${tail(r.child)}` }));
-  const acc = new Map<string, { parts: LoadResult[]; cpu: CpuMs; foreign: number; peak: number; treePeak: number; verify: string | null; bytes: number }>();
+  const acc = new Map<string, { parts: LoadResult[]; cpu: CpuMs; foreign: number; peak: number; treePeak: number; mainPeak: number; verify: string | null; bytes: number }>();
   for (const r of alive) {
     // The first and the last variable set, verified before measuring; then this gateway's warm-up.
     let v = await verifyOnce(r.url, bodies[0], r.headers, w.check);
     if (v.ok && bodies.length > 1) v = await verifyOnce(r.url, bodies[bodies.length - 1], r.headers, w.check);
     if (!v.ok) log(`  ${r.name}: verification failed — ${v.problem}`);
-    acc.set(r.name, { parts: [], cpu: { gateway: 0, gatewayMain: 0, subgraphs: 0, harness: 0, bySubgraph: subgraphPids.map(() => 0) }, foreign: 0, peak: 0, treePeak: 0, verify: v.ok ? null : (v.problem ?? "failed"), bytes: v.bytes });
+    acc.set(r.name, { parts: [], cpu: { gateway: 0, gatewayMain: 0, subgraphs: 0, harness: 0, bySubgraph: subgraphPids.map(() => 0) }, foreign: 0, peak: 0, treePeak: 0, mainPeak: 0, verify: v.ok ? null : (v.problem ?? "failed"), bytes: v.bytes });
     r.sampler.takePeaksMb();
     if (o.warmupS > 0) await runLoad({ url: r.url, bodies, headers: r.headers, connections: o.connections, durationS: o.warmupS });
   }
@@ -324,6 +334,7 @@ async function measureInterleaved(running: Running[], w: Workload, o: MeasureOpt
       a.foreign = Math.max(a.foreign, usage.foreign);
       a.peak = Math.max(a.peak, peaks.largest);
       a.treePeak = Math.max(a.treePeak, peaks.total);
+      a.mainPeak = Math.max(a.mainPeak, peaks.main);
     }
   }
   for (const r of alive) {
@@ -333,6 +344,10 @@ async function measureInterleaved(running: Running[], w: Workload, o: MeasureOpt
       continue;
     }
     const result = mergeLoads(a.parts);
+    // A gateway that served nothing in a slice (e.g. stalled under --cpu-prof on a busy machine) is a failed
+    // measurement: its figures are kept for the record but never judged.
+    const problem = runProblem(a.parts, result.rps) ?? undefined;
+    if (problem) log(`  ${r.name}: FAILED — ${problem}`);
     const per = (ms: number) => (result.requests ? ms / result.requests : NaN);
     const cpuMs: CpuMs = { gateway: per(a.cpu.gateway), gatewayMain: per(a.cpu.gatewayMain!), subgraphs: per(a.cpu.subgraphs), harness: per(a.cpu.harness), bySubgraph: a.cpu.bySubgraph!.map(per) };
     const sample = await sampleErrors(r.url, bodies, r.headers, o.sampleSize);
@@ -343,7 +358,7 @@ async function measureInterleaved(running: Running[], w: Workload, o: MeasureOpt
     if (errors) log(`    e.g. ${result.example}`);
     if (sample.failed) log(`    ${sample.failed}/${sample.sampled} sampled requests failed, e.g. ${sample.example}`);
     if (a.foreign > FOREIGN_CPU_WARN) log(`    warning: other processes used ${(a.foreign * 100).toFixed(0)} % of the machine's CPU during a slice of this run`);
-    rows.push({ gateway: r.name, label: r.label, workload: w.name, result, peakRssMb: a.peak, treePeakRssMb: a.treePeak, verifyProblem: a.verify, sample, foreignCpu: a.foreign, cpuMs });
+    rows.push({ gateway: r.name, label: r.label, workload: w.name, result, problem, peakRssMb: a.peak, gatewayRssMb: a.mainPeak, treePeakRssMb: a.treePeak, verifyProblem: a.verify, sample, foreignCpu: a.foreign, cpuMs });
   }
   return rows;
 }
