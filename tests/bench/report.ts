@@ -66,7 +66,15 @@ export interface RunInfo {
   sameRequest: boolean;
   /** Share of the machine's CPU used by other processes in the second before the run. */
   foreignAtStart?: number;
+  /** "isolation": measurement 1, the departments replaced by the answer server; "departments": the real departments (PGlite). */
+  mode?: "isolation" | "departments";
+  /** How the services ran (compiled from dist/). */
+  buildNote?: string;
+  /** Measurement 1: the answer server's counters over the whole run. */
+  replay?: { hits: number; misses: number; missExamples: string[]; keys: Record<string, number>; recordedAt: string; file: string };
 }
+
+export const sectionTitle = (run: RunInfo) => (run.mode === "isolation" ? "Measurement 1: gateway in isolation" : "Gateway throughput");
 
 const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? "–" : n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "–" : n < 10 ? n.toFixed(1) : fmt(n));
@@ -80,18 +88,18 @@ function find(rows: Row[], g: GatewayName, w: string) {
 
 export function resultTable(run: RunInfo): string {
   const lines = [
-    "| gateway | workload | req/s | p50 ms | p95 ms | p99 ms | errors | peak RSS MB (largest process) | CPU ms/req: gateway | subgraphs |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| gateway | workload | req/s | p50 ms | p95 ms | p99 ms | errors | peak RSS MB: gateway process | all its processes | CPU ms/req: gateway | ${run.mode === "isolation" ? "answer server" : "subgraphs"} |`,
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const r of run.rows) {
     if (!r.result) {
-      lines.push(`| ${r.gateway} | ${r.workload} | not available: ${(r.notAvailable ?? "no result").replace(/\s+/g, " ").replace(/\|/g, "\\|")} | | | | | | | |`);
+      lines.push(`| ${r.gateway} | ${r.workload} | not available: ${(r.notAvailable ?? "no result").replace(/\s+/g, " ").replace(/\|/g, "\\|")} | | | | | | | | |`);
       continue;
     }
     const errs = errorCount(r);
     const errText = errs ? `${fmt(errs)} of ${fmt(r.result.requests)}` : "0";
-    const flag = r.verifyProblem ? " ⚠" : "";
-    lines.push(`| ${r.gateway}${flag} | ${r.workload} | ${fmt(r.result.rps, 1)} | ${ms(r.result.p50)} | ${ms(r.result.p95)} | ${ms(r.result.p99)} | ${errText} | ${fmt(r.peakRssMb)} | ${ms(r.cpuMs?.gateway)} | ${ms(r.cpuMs?.subgraphs)} |`);
+    const flag = r.problem ? " **FAILED**" : r.verifyProblem ? " ⚠" : "";
+    lines.push(`| ${r.gateway}${flag} | ${r.workload} | ${fmt(r.result.rps, 1)} | ${ms(r.result.p50)} | ${ms(r.result.p95)} | ${ms(r.result.p99)} | ${errText} | ${fmt(r.gatewayRssMb ?? r.peakRssMb)} | ${fmt(r.treePeakRssMb)} | ${ms(r.cpuMs?.gateway)} | ${ms(r.cpuMs?.subgraphs)} |`);
   }
   return lines.join("\n");
 }
@@ -229,8 +237,16 @@ export function markdownSection(run: RunInfo, root: string): string {
   const measured = run.rows.filter((r) => r.result);
   const maxForeign = Math.max(0, ...measured.map((r) => r.foreignCpu ?? 0));
   const disturbed = measured.filter((r) => (r.foreignCpu ?? 0) > FOREIGN_CPU_WARN);
+  const setup =
+    run.mode === "isolation"
+      ? `Setup (measurement 1, gateway in isolation): the four departments are replaced by an answer server (tests/bench/replay-server.ts, one node process, one port per department) that replays, for each exact subgraph request, the answer the real department gave: the real departments (compiled, PGlite, ${run.citizens.toLocaleString("en")} synthetic citizens, \`ACCEPT_UNSIGNED=true\` for the peers) were started once, every request body of every workload was sent once through every gateway with the answer server forwarding and recording (${run.replay?.file ?? "?"}, recorded ${run.replay?.recordedAt ?? "?"}; ${Object.values(run.replay?.keys ?? {}).reduce((a, b) => a + b, 0).toLocaleString("en")} distinct requests), then the departments were stopped. Requests are keyed by department, canonical body (query, variables with sorted keys, operation name) and, for our signed requests, the forwarded caller context (the department's answer depends on the caller's row scope; signature, timestamp and nonce are ignored); a request it has not recorded is an error (HTTP 502, REPLAY_MISS), never a guess — in this run: ${run.replay?.hits.toLocaleString("en") ?? "?"} answered, ${run.replay?.misses ?? "?"} unrecorded. Every gateway runs as its own node process on its own port (ours ${run.buildNote ?? ""}) against the same answer server (all started side by side; an idle gateway uses no CPU). Ours as shipped writes an access-log record per personal-data response into its embedded access log (PGlite, in its access-log writer process, as shipped; counted in its CPU and its process tree).` +
+        ` Load: autocannon in the harness process, ${run.connections} connections; per workload each gateway gets ${run.warmupS} s of warm-up, then ${run.durationS} s are measured per gateway in interleaved slices (${run.rounds ?? 1} round(s), the order rotating), so that drift of this shared machine falls on every gateway alike; all on 127.0.0.1. CPU ms/req: CPU time (user + system, /proc) of the gateway's process tree and of the answer server during the measured slices ÷ requests served. RSS: VmRSS sampled every 250 ms under load: the gateway's own process, and all its node processes together (ours: with its access-log writer).` +
+        ` Load conditions: ${atStart(run)}; processes outside the benchmark used at most ${(maxForeign * 100).toFixed(1)} % of the machine's CPU during any measured slice` +
+        (disturbed.length ? ` (**disturbed** above 5 %: ${disturbed.length} of ${measured.length} rows)` : "") +
+        ". Figures compare gateways within this run; they are not capacity figures."
+      : "";
   return [
-    "## Gateway throughput",
+    `## ${sectionTitle(run)}`,
     "",
     "```sh",
     run.command,
@@ -238,7 +254,8 @@ export function markdownSection(run: RunInfo, root: string): string {
     "",
     `Measured ${run.date} on ${machine()}. Versions: ${Object.entries(v).map(([k, x]) => `${k} ${x}`).join(", ")}.`,
     "",
-    `Setup: the four department subgraphs (Fastify + mercurius, PGlite, ${run.citizens.toLocaleString("en")} synthetic citizens; ${run.dataNote}) run as child processes with` +
+    setup ||
+      (    `Setup: the four department subgraphs (Fastify + mercurius, PGlite, ${run.citizens.toLocaleString("en")} synthetic citizens; ${run.dataNote}) run as child processes with` +
       " `ACCEPT_UNSIGNED=true`, and every gateway runs as its own node process on its own port against the same subgraphs and the same supergraph (all started side by side; an idle gateway uses no CPU)" +
       ` (peers: \`.bench/supergraph-peers.graphql\`, routing URLs of the run, \`for: SECURITY\` removed). Load: autocannon in the harness process,` +
       ` ${run.connections} connections; first every workload runs unmeasured for ${Math.max(3, run.warmupS * 2)} s through the first gateway (warm subgraphs for all); then per workload each gateway gets ${run.warmupS} s of warm-up, and ${run.durationS} s are measured per gateway in interleaved slices (${run.rounds ?? 1} round(s): every gateway in turn, the order rotating each round), so that drift of this shared machine falls on every gateway alike; all on 127.0.0.1 — the load generator,` +
@@ -250,7 +267,7 @@ export function markdownSection(run: RunInfo, root: string): string {
       " and of the four subgraph processes during the measured run, divided by the requests served — where the time goes." +
       ` Quiet machine check: ${atStart(run)}; processes outside the benchmark used at most ${(maxForeign * 100).toFixed(1)} % of the machine's CPU during any measured run` +
       (disturbed.length ? ` (**disturbed**: ${disturbed.map((r) => `${r.gateway} × ${r.workload}`).join(", ")})` : "") +
-      ".",
+      "."),
     "",
     run.sameRequest
       ? "Workloads (`--same-request`: one identical request per workload on every connection — gateways that coalesce identical in-flight subgraph fetches, as Hive Gateway does by default, serve most requests from other requests' subgraph responses):"
@@ -295,9 +312,9 @@ export function markdownSection(run: RunInfo, root: string): string {
 }
 
 /** Replaces the "## Gateway throughput" section (up to the next `## ` heading) of BENCHMARKS.md. */
-export function writeBenchmarks(path: string, section: string): void {
+export function writeBenchmarks(path: string, section: string, title = "Gateway throughput"): void {
   const text = readFileSync(path, "utf8");
-  const start = text.indexOf("## Gateway throughput");
+  const start = text.indexOf(`## ${title}\n`);
   let out: string;
   if (start < 0) {
     out = `${text.trimEnd()}\n\n${section.trimEnd()}\n`;
@@ -333,5 +350,6 @@ export function consoleReport(run: RunInfo): string {
 export function runFailures(run: RunInfo): string[] {
   const rows = run.rows.filter((r) => r.problem || (!r.result && !run.gateways.find((g) => g.name === r.gateway)?.notAvailable)).map((r) => `${r.gateway} × ${r.workload}: ${r.problem ?? r.notAvailable ?? "no result"}`);
   const gws = run.gateways.filter((g) => g.notAvailable).map((g) => `${g.name}: ${g.notAvailable!.split("\n")[0]}`);
-  return [...gws, ...rows, ...failures(targets(run))];
+  const replay = run.replay && run.replay.misses > 0 ? [`the answer server was asked ${run.replay.misses} request(s) it had not recorded (e.g. ${run.replay.missExamples[0] ?? "?"}): record again with --record`] : [];
+  return [...gws, ...rows, ...replay, ...failures(targets(run))];
 }
