@@ -182,6 +182,7 @@ const atStart = (run: RunInfo) =>
 
 /** A paragraph on CPU per request: gateway vs subgraphs, and what governance adds where. */
 function whereTimeGoes(run: RunInfo): string[] {
+  if (run.mode === "isolation") return [];
   const w = run.workloads.find((x) => x.name === "priority-elders")?.name ?? run.workloads[0]?.name;
   if (!w) return [];
   const parts = run.gateways.flatMap((g) => {

@@ -430,7 +430,7 @@ function systemMarkdown(rows: SystemRow[], verdicts: Verdict[], notes: string[],
   const maxForeign = Math.max(0, ...rows.map((r) => r.foreign));
   return [
     "```sh",
-    `npm run bench -- ${[o.production ? "--production" : "", o.monolith ? "--monolith" : ""].filter(Boolean).join(" ")} --citizens ${o.sizes.join(",")} --connections ${o.connections.join(",")} --duration ${o.durationS}`,
+    `npm run bench -- ${[o.production ? "--production" : "", o.monolith ? "--monolith" : ""].filter(Boolean).join(" ")} --sizes ${o.sizes.join(",")} --db-prefix ${o.dbPrefix}${o.connections.length === 1 ? ` --connections ${o.connections[0]}` : ""} --duration ${o.durationS}`,
     "```",
     "",
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}, PostgreSQL 15 on the same machine. Services compiled (dist/). Per data size every system runs side by side; per workload × connection count each gets ${o.warmupS} s of warm-up, then ${o.durationS} s measured in ${o.rounds} interleaved slices (the order rotating). Our gateway as shipped, governance on (community-officer token for every community, \`x-purpose: subsidy-review\`), writing an access record per response. CPU ms per request from /proc: each process (the gateway with its access-log writer) and, after "+", the PostgreSQL backends serving its database(s) (found by database name in pg_stat_activity; the federated gateway's "+" is its access-log database). Load conditions: processes outside the benchmark used up to ${(maxForeign * 100).toFixed(0)} % of the machine's CPU during a slice (other engineers' tests share this 2-core machine); figures are comparable within this run only.`,
