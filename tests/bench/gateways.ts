@@ -8,6 +8,7 @@ import { loadGatewayConfig } from "../../gateway/src/config";
 
 const gatewayNodeFlags = (env: NodeJS.ProcessEnv) => loadGatewayConfig(env).nodeFlags;
 import { join } from "node:path";
+import { compiledEntry } from "./build";
 
 export const GATEWAY_NAMES = ["ours", "ours-ungoverned", "apollo-stock", "hive", "hive-rust"] as const;
 export type GatewayName = (typeof GATEWAY_NAMES)[number];
@@ -76,7 +77,7 @@ export function gatewaySpec(name: GatewayName, c: SpecContext): GatewaySpec {
       return {
         name,
         label: "ours, as shipped (governance on)",
-        args: [...gatewayNodeFlags({}), "--import", "tsx", join(c.root, "gateway/src/main.ts")],
+        args: [...gatewayNodeFlags({}), compiledEntry(c.root, "gateway/src/main.ts")],
         env: { ...ours("on"), NODE_ENV: "production" },
         headers: { authorization: c.authorization, "x-purpose": "subsidy-review" },
       };
@@ -84,7 +85,7 @@ export function gatewaySpec(name: GatewayName, c: SpecContext): GatewaySpec {
       return {
         name,
         label: "ours, GOVERNANCE=off",
-        args: [...gatewayNodeFlags({}), "--import", "tsx", join(c.root, "gateway/src/main.ts")],
+        args: [...gatewayNodeFlags({}), compiledEntry(c.root, "gateway/src/main.ts")],
         env: { ...ours("off"), NODE_ENV: "production" },
         headers: {},
       };

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GatewayName } from "./gateways";
 import type { LoadResult } from "./load";
+import { all, atLeastTimes, atMost, failures, mark, notJudged, overheadAtMost, symbol, ratio, type Figure, type Verdict } from "./verdict";
 
 export interface Row {
   gateway: GatewayName;
@@ -27,6 +28,10 @@ export interface Row {
   cpuMs?: { gateway: number; gatewayMain?: number; subgraphs: number; harness: number; /** In the registry's order of subgraphs. */ bySubgraph?: number[] };
   /** Why there is no measurement. */
   notAvailable?: string;
+  /** Why the measurement cannot be used (e.g. served 0 requests in a slice): a failed run, never a verdict. */
+  problem?: string;
+  /** Peak RSS of the gateway's main process (the one serving HTTP) under load, MB. */
+  gatewayRssMb?: number;
 }
 
 /** Foreign CPU share above which a row is flagged as disturbed. */
@@ -61,7 +66,15 @@ export interface RunInfo {
   sameRequest: boolean;
   /** Share of the machine's CPU used by other processes in the second before the run. */
   foreignAtStart?: number;
+  /** "isolation": measurement 1, the departments replaced by the answer server; "departments": the real departments (PGlite). */
+  mode?: "isolation" | "departments";
+  /** How the services ran (compiled from dist/). */
+  buildNote?: string;
+  /** Measurement 1: the answer server's counters over the whole run. */
+  replay?: { hits: number; misses: number; missExamples: string[]; keys: Record<string, number>; recordedAt: string; file: string };
 }
+
+export const sectionTitle = (run: RunInfo) => (run.mode === "isolation" ? "Measurement 1: gateway in isolation" : "Gateway throughput");
 
 const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? "–" : n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "–" : n < 10 ? n.toFixed(1) : fmt(n));
@@ -75,33 +88,34 @@ function find(rows: Row[], g: GatewayName, w: string) {
 
 export function resultTable(run: RunInfo): string {
   const lines = [
-    "| gateway | workload | req/s | p50 ms | p95 ms | p99 ms | errors | peak RSS MB (largest process) | CPU ms/req: gateway | subgraphs |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| gateway | workload | req/s | p50 ms | p95 ms | p99 ms | errors | peak RSS MB: gateway process | all its processes | CPU ms/req: gateway | ${run.mode === "isolation" ? "answer server" : "subgraphs"} |`,
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const r of run.rows) {
     if (!r.result) {
-      lines.push(`| ${r.gateway} | ${r.workload} | not available: ${(r.notAvailable ?? "no result").replace(/\s+/g, " ").replace(/\|/g, "\\|")} | | | | | | | |`);
+      lines.push(`| ${r.gateway} | ${r.workload} | not available: ${(r.notAvailable ?? "no result").replace(/\s+/g, " ").replace(/\|/g, "\\|")} | | | | | | | | |`);
       continue;
     }
     const errs = errorCount(r);
     const errText = errs ? `${fmt(errs)} of ${fmt(r.result.requests)}` : "0";
-    const flag = r.verifyProblem ? " ⚠" : "";
-    lines.push(`| ${r.gateway}${flag} | ${r.workload} | ${fmt(r.result.rps, 1)} | ${ms(r.result.p50)} | ${ms(r.result.p95)} | ${ms(r.result.p99)} | ${errText} | ${fmt(r.peakRssMb)} | ${ms(r.cpuMs?.gateway)} | ${ms(r.cpuMs?.subgraphs)} |`);
+    const flag = r.problem ? " **FAILED**" : r.verifyProblem ? " ⚠" : "";
+    lines.push(`| ${r.gateway}${flag} | ${r.workload} | ${fmt(r.result.rps, 1)} | ${ms(r.result.p50)} | ${ms(r.result.p95)} | ${ms(r.result.p99)} | ${errText} | ${fmt(r.gatewayRssMb ?? r.peakRssMb)} | ${fmt(r.treePeakRssMb)} | ${ms(r.cpuMs?.gateway)} | ${ms(r.cpuMs?.subgraphs)} |`);
   }
   return lines.join("\n");
 }
 
 /** A metric of each gateway divided by stock Apollo's, per workload. */
-export function ratioTable(run: RunInfo, metric: (r: Row) => number | undefined = (r) => r.result?.rps): string {
+export function ratioTable(run: RunInfo, metric: (r: Row) => number | undefined = (r) => r.result?.rps, reference: GatewayName = "apollo-stock"): string {
   const names = run.gateways.map((g) => g.name);
   const lines = [`| workload | ${names.join(" | ")} |`, `| --- | ${names.map(() => "---:").join(" | ")} |`];
+  const fig = (g: GatewayName, w: string): Figure => {
+    const row = run.rows.find((r) => r.gateway === g && r.workload === w);
+    return { what: g, value: row?.result && !row.problem ? metric(row) : undefined, problem: row?.problem };
+  };
   for (const w of run.workloads) {
-    const baseRow = find(run.rows, "apollo-stock", w.name);
-    const base = baseRow && metric(baseRow);
     const cells = names.map((g) => {
-      const row = find(run.rows, g, w.name);
-      const r = row && metric(row);
-      return r === undefined || Number.isNaN(r) ? "–" : base ? `${(r / base).toFixed(2)}×` : "–";
+      const r = ratio(fig(g, w.name), fig(reference, w.name));
+      return r.ok ? `${r.value.toFixed(2)}×` : "– (no usable figure)";
     });
     lines.push(`| ${w.name} | ${cells.join(" | ")} |`);
   }
@@ -110,74 +124,55 @@ export function ratioTable(run: RunInfo, metric: (r: Row) => number | undefined 
 
 const gatewayCpu = (r: Row) => r.cpuMs?.gateway;
 
-export interface Target {
-  text: string;
-  met: boolean | null;
-  detail: string;
+export type Target = Verdict;
+
+/** The row's figure for a verdict: its value, or why it has none (not started, exited, served nothing). */
+function figure(run: RunInfo, g: GatewayName, w: string, what: string, metric: (r: Row) => number | undefined): Figure {
+  const row = run.rows.find((r) => r.gateway === g && r.workload === w);
+  if (!row) return { what, value: undefined, problem: "not measured in this run" };
+  if (!row.result) return { what, value: undefined, problem: (row.notAvailable ?? "no result").split("\n")[0] };
+  if (row.problem) return { what, value: undefined, problem: row.problem };
+  return { what, value: metric(row) };
 }
 
-export function targets(run: RunInfo): Target[] {
-  const out: Target[] = [];
-  const rps = (g: GatewayName, w: string) => find(run.rows, g, w)?.result?.rps;
-  const ours = rps("ours", "priority-elders");
-  const hiveRust = rps("hive-rust", "priority-elders");
-  const apollo = rps("apollo-stock", "priority-elders");
+const inRun = (run: RunInfo, g: GatewayName) => run.gateways.some((x) => x.name === g);
+const hasWorkload = (run: RunInfo, w: string) => run.workloads.some((x) => x.name === w);
+
+/**
+ * The targets of the performance issue, judged on this run. A target whose gateways or workload were not
+ * selected (--only, --workloads) is "not judged"; one whose gateway was in the run but has no usable
+ * figure (did not start, exited, served 0 requests in a slice, zero reference) is FAILED — never a verdict.
+ */
+export function targets(run: RunInfo, o: { workload?: string } = {}): Verdict[] {
+  const out: Verdict[] = [];
+  const w = o.workload ?? "priority-elders";
+  const rps = (g: GatewayName, wl: string) => figure(run, g, wl, `${g} req/s (${wl})`, (r) => r.result?.rps);
   {
-    const parts: string[] = [];
-    let met: boolean | null = ours === undefined ? null : (true as boolean | null);
-    if (ours !== undefined && hiveRust !== undefined) {
-      parts.push(`ours ${fmt(ours, 1)} req/s vs Hive (Rust planner) ${fmt(hiveRust, 1)} req/s = ${(ours / hiveRust).toFixed(2)}× (${pct(ours / hiveRust - 1)})`);
-      if (ours < hiveRust) met = false;
-    } else {
-      parts.push("Hive with the Rust planner: not measured");
-      met = met === false ? false : null;
+    const text = `Ours (governance on) ≥ 3× stock Apollo and ≥ 1.0× Hive Gateway with the Rust planner, ${w}`;
+    if (!hasWorkload(run, w) || !inRun(run, "ours")) out.push(notJudged(text, `${!hasWorkload(run, w) ? `workload ${w}` : "ours"} not selected for this run`));
+    else {
+      const parts = [
+        inRun(run, "apollo-stock") ? atLeastTimes("vs stock Apollo", rps("ours", w), rps("apollo-stock", w), 3) : notJudged("vs stock Apollo", "apollo-stock not selected"),
+        inRun(run, "hive-rust") ? atLeastTimes("vs Hive (Rust planner)", rps("ours", w), rps("hive-rust", w), 1) : notJudged("vs Hive (Rust planner)", "hive-rust not selected"),
+      ];
+      out.push(all(text, parts));
     }
-    if (ours !== undefined && apollo !== undefined) {
-      parts.push(`vs stock Apollo ${fmt(apollo, 1)} req/s = ${(ours / apollo).toFixed(2)}× (target 3×: ${ours / apollo >= 3 ? "met" : `short by ${(3 - ours / apollo).toFixed(2)}×`})`);
-      if (ours < 3 * apollo) met = false;
-    } else {
-      parts.push("stock Apollo: not measured");
-      met = met === false ? false : null;
-    }
-    const same = (g: GatewayName) => rps(g, "priority-elders-same");
-    const [sOurs, sHive, sApollo] = [same("ours"), same("hive-rust"), same("apollo-stock")];
-    if (sOurs !== undefined && sHive !== undefined && sApollo !== undefined) {
-      parts.push(`with every request identical (priority-elders-same, not judged): ours ${fmt(sOurs, 1)}, Hive (Rust planner) ${fmt(sHive, 1)}, stock Apollo ${fmt(sApollo, 1)} req/s = ${(sOurs / sHive).toFixed(2)}× Hive, ${(sOurs / sApollo).toFixed(2)}× Apollo`);
-    }
-    out.push({ text: "Ours (governance on) ≥ Hive Gateway with the Rust planner and ≥ 3× stock Apollo, priority-elder workload", met, detail: parts.join("; ") });
   }
   {
-    const parts: string[] = [];
-    let met: boolean | null = null;
-    for (const w of run.workloads) {
-      const on = rps("ours", w.name);
-      const off = rps("ours-ungoverned", w.name);
-      if (on === undefined || off === undefined) continue;
-      const overhead = 1 - on / off;
-      parts.push(`${w.name} ${pct(overhead)} (${fmt(on, 1)} vs ${fmt(off, 1)} req/s)`);
-      met = (met ?? true) && overhead <= 0.1;
-    }
-    out.push({ text: "Governance overhead (throughput lost with governance on vs off) ≤ 10 %, every workload", met, detail: parts.length ? parts.join("; ") : "not measured" });
+    const text = "Governance overhead (throughput lost with governance on vs off) ≤ 10 %, every workload";
+    if (!inRun(run, "ours") || !inRun(run, "ours-ungoverned")) out.push(notJudged(text, "ours and ours-ungoverned are not both in this run"));
+    else out.push(all(text, run.workloads.map((x) => overheadAtMost(x.name, rps("ours", x.name), rps("ours-ungoverned", x.name), 0.1))));
   }
   {
-    const g = run.gateways.find((x) => x.name === "ours");
-    // Under load: the peak over the measured workloads (start-up, where creating a new embedded access log
-    // briefly takes a large first writer process, is listed with the gateways).
-    const loaded = (name: string) => {
-      const peaks = run.rows.filter((r) => r.gateway === name && r.peakRssMb !== undefined).map((r) => r.peakRssMb!);
-      return peaks.length ? Math.max(...peaks) : undefined;
-    };
-    const peak = loaded("ours");
-    out.push({
-      text: "Gateway RSS ≤ 300 MB per process under load (ours as shipped, peak over the measured workloads)",
-      met: peak === undefined ? null : peak <= 300,
-      detail:
-        peak === undefined
-          ? "not measured"
-          : `largest process peak ${fmt(peak)} MB (${peak <= 300 ? `${fmt(300 - peak)} MB to spare` : `${fmt(peak - 300)} MB over`})` +
-            (g?.processes && g.processes > 1 ? `; its ${g.processes} processes (gateway + embedded access-log writer) together ${fmt(g.treePeakRssMb)} MB under load` : "") +
-            (loaded("ours-ungoverned") !== undefined ? `; governance off: ${fmt(loaded("ours-ungoverned"))} MB` : ""),
-    });
+    const text = "Memory under load, ours as shipped, every workload: gateway process ≤ 300 MB and the whole gateway tree (with its access-log writer) ≤ 400 MB";
+    if (!inRun(run, "ours")) out.push(notJudged(text, "ours not selected for this run"));
+    else {
+      const parts = run.workloads.flatMap((x) => [
+        atMost(`${x.name} gateway process`, figure(run, "ours", x.name, "peak RSS", (r) => r.gatewayRssMb ?? r.peakRssMb), 300, "MB"),
+        atMost(`${x.name} tree`, figure(run, "ours", x.name, "peak RSS", (r) => r.treePeakRssMb), 400, "MB"),
+      ]);
+      out.push(all(text, parts));
+    }
   }
   return out;
 }
@@ -187,6 +182,7 @@ const atStart = (run: RunInfo) =>
 
 /** A paragraph on CPU per request: gateway vs subgraphs, and what governance adds where. */
 function whereTimeGoes(run: RunInfo): string[] {
+  if (run.mode === "isolation") return [];
   const w = run.workloads.find((x) => x.name === "priority-elders")?.name ?? run.workloads[0]?.name;
   if (!w) return [];
   const parts = run.gateways.flatMap((g) => {
@@ -203,7 +199,6 @@ function whereTimeGoes(run: RunInfo): string[] {
   ];
 }
 
-const mark = (m: boolean | null) => (m === null ? "not measured" : m ? "**met**" : "**not met**");
 
 export function versionsOf(root: string, names: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -243,8 +238,16 @@ export function markdownSection(run: RunInfo, root: string): string {
   const measured = run.rows.filter((r) => r.result);
   const maxForeign = Math.max(0, ...measured.map((r) => r.foreignCpu ?? 0));
   const disturbed = measured.filter((r) => (r.foreignCpu ?? 0) > FOREIGN_CPU_WARN);
+  const setup =
+    run.mode === "isolation"
+      ? `Setup (measurement 1, gateway in isolation): the four departments are replaced by an answer server (tests/bench/replay-server.ts, one node process, one port per department) that replays, for each exact subgraph request, the answer the real department gave: the real departments (compiled, PGlite, ${run.citizens.toLocaleString("en")} synthetic citizens, \`ACCEPT_UNSIGNED=true\` for the peers) were started once, every request body of every workload was sent once through every gateway with the answer server forwarding and recording (${run.replay?.file ?? "?"}, recorded ${run.replay?.recordedAt ?? "?"}; ${Object.values(run.replay?.keys ?? {}).reduce((a, b) => a + b, 0).toLocaleString("en")} distinct requests), then the departments were stopped. Requests are keyed by department, canonical body (query, variables with sorted keys, operation name) and, for our signed requests, the forwarded caller context (the department's answer depends on the caller's row scope; signature, timestamp and nonce are ignored); a request it has not recorded is an error (HTTP 502, REPLAY_MISS), never a guess — in this run: ${run.replay?.hits.toLocaleString("en") ?? "?"} answered, ${run.replay?.misses ?? "?"} unrecorded. Every gateway runs as its own node process on its own port (ours ${run.buildNote ?? ""}) against the same answer server (all started side by side; an idle gateway uses no CPU). Ours as shipped writes an access-log record per personal-data response into its embedded access log (PGlite, in its access-log writer process, as shipped; counted in its CPU and its process tree).` +
+        ` Load: autocannon in the harness process, ${run.connections} connections; per workload each gateway gets ${run.warmupS} s of warm-up, then ${run.durationS} s are measured per gateway in interleaved slices (${run.rounds ?? 1} round(s), the order rotating), so that drift of this shared machine falls on every gateway alike; all on 127.0.0.1. CPU ms/req: CPU time (user + system, /proc) of the gateway's process tree and of the answer server during the measured slices ÷ requests served. RSS: VmRSS sampled every 250 ms under load: the gateway's own process, and all its node processes together (ours: with its access-log writer).` +
+        ` Load conditions: ${atStart(run)}; processes outside the benchmark used at most ${(maxForeign * 100).toFixed(1)} % of the machine's CPU during any measured slice` +
+        (disturbed.length ? ` (**disturbed** above 5 %: ${disturbed.length} of ${measured.length} rows)` : "") +
+        ". Figures compare gateways within this run; they are not capacity figures."
+      : "";
   return [
-    "## Gateway throughput",
+    `## ${sectionTitle(run)}`,
     "",
     "```sh",
     run.command,
@@ -252,7 +255,8 @@ export function markdownSection(run: RunInfo, root: string): string {
     "",
     `Measured ${run.date} on ${machine()}. Versions: ${Object.entries(v).map(([k, x]) => `${k} ${x}`).join(", ")}.`,
     "",
-    `Setup: the four department subgraphs (Fastify + mercurius, PGlite, ${run.citizens.toLocaleString("en")} synthetic citizens; ${run.dataNote}) run as child processes with` +
+    setup ||
+      (    `Setup: the four department subgraphs (Fastify + mercurius, PGlite, ${run.citizens.toLocaleString("en")} synthetic citizens; ${run.dataNote}) run as child processes with` +
       " `ACCEPT_UNSIGNED=true`, and every gateway runs as its own node process on its own port against the same subgraphs and the same supergraph (all started side by side; an idle gateway uses no CPU)" +
       ` (peers: \`.bench/supergraph-peers.graphql\`, routing URLs of the run, \`for: SECURITY\` removed). Load: autocannon in the harness process,` +
       ` ${run.connections} connections; first every workload runs unmeasured for ${Math.max(3, run.warmupS * 2)} s through the first gateway (warm subgraphs for all); then per workload each gateway gets ${run.warmupS} s of warm-up, and ${run.durationS} s are measured per gateway in interleaved slices (${run.rounds ?? 1} round(s): every gateway in turn, the order rotating each round), so that drift of this shared machine falls on every gateway alike; all on 127.0.0.1 — the load generator,` +
@@ -264,7 +268,7 @@ export function markdownSection(run: RunInfo, root: string): string {
       " and of the four subgraph processes during the measured run, divided by the requests served — where the time goes." +
       ` Quiet machine check: ${atStart(run)}; processes outside the benchmark used at most ${(maxForeign * 100).toFixed(1)} % of the machine's CPU during any measured run` +
       (disturbed.length ? ` (**disturbed**: ${disturbed.map((r) => `${r.gateway} × ${r.workload}`).join(", ")})` : "") +
-      ".",
+      "."),
     "",
     run.sameRequest
       ? "Workloads (`--same-request`: one identical request per workload on every connection — gateways that coalesce identical in-flight subgraph fetches, as Hive Gateway does by default, serve most requests from other requests' subgraph responses):"
@@ -291,7 +295,7 @@ export function markdownSection(run: RunInfo, root: string): string {
     "",
     "| target | result | measured |",
     "| --- | --- | --- |",
-    ...t.map((x) => `| ${x.text} | ${mark(x.met)} | ${x.detail} |`),
+    ...t.map((x) => `| ${x.target} | ${mark(x.status)} | ${x.detail} |`),
     "",
     ...(problems.length || na.length
       ? [
@@ -309,9 +313,9 @@ export function markdownSection(run: RunInfo, root: string): string {
 }
 
 /** Replaces the "## Gateway throughput" section (up to the next `## ` heading) of BENCHMARKS.md. */
-export function writeBenchmarks(path: string, section: string): void {
+export function writeBenchmarks(path: string, section: string, title = "Gateway throughput"): void {
   const text = readFileSync(path, "utf8");
-  const start = text.indexOf("## Gateway throughput");
+  const start = text.indexOf(`## ${title}\n`);
   let out: string;
   if (start < 0) {
     out = `${text.trimEnd()}\n\n${section.trimEnd()}\n`;
@@ -336,8 +340,17 @@ export function consoleReport(run: RunInfo): string {
     "gateway CPU per request relative to stock Apollo (lower is leaner):",
     ratioTable(run, gatewayCpu),
     "",
-    ...targets(run).map((x) => `${x.met === null ? "?" : x.met ? "✓" : "✗"} ${x.text}: ${x.detail}`),
+    ...targets(run).map((x) => `${symbol(x.status)} ${x.target}: ${x.detail}`),
+    ...runFailures(run).map((f) => `FAILED RUN: ${f}`),
     "",
     `${atStart(run)}; CPU used by other processes during measured runs: at most ${(Math.max(0, ...run.rows.map((r) => r.foreignCpu ?? 0)) * 100).toFixed(1)} % of the machine`,
   ].join("\n");
+}
+
+/** Why this run is a failed run (no verdict may be drawn from it), as messages; empty when it is usable. */
+export function runFailures(run: RunInfo): string[] {
+  const rows = run.rows.filter((r) => r.problem || (!r.result && !run.gateways.find((g) => g.name === r.gateway)?.notAvailable)).map((r) => `${r.gateway} × ${r.workload}: ${r.problem ?? r.notAvailable ?? "no result"}`);
+  const gws = run.gateways.filter((g) => g.notAvailable).map((g) => `${g.name}: ${g.notAvailable!.split("\n")[0]}`);
+  const replay = run.replay && run.replay.misses > 0 ? [`the answer server was asked ${run.replay.misses} request(s) it had not recorded (e.g. ${run.replay.missExamples[0] ?? "?"}): record again with --record`] : [];
+  return [...gws, ...rows, ...replay, ...failures(targets(run))];
 }

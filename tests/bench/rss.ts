@@ -79,6 +79,7 @@ export class RssSampler {
   private timer?: NodeJS.Timeout;
   private peak = 0;
   private peakTotal = 0;
+  private peakMain = 0;
   private overall = 0;
 
   constructor(
@@ -95,6 +96,8 @@ export class RssSampler {
 
   private sample(): number {
     const { largest: kb, total } = treeRssKb(this.pid);
+    const main = isNode(this.pid) ? rssKb(this.pid) : kb;
+    if (main > this.peakMain) this.peakMain = main;
     if (kb > this.peak) this.peak = kb;
     if (kb > this.overall) this.overall = kb;
     if (total > this.peakTotal) this.peakTotal = total;
@@ -111,12 +114,13 @@ export class RssSampler {
     return this.takePeaksMb().largest;
   }
 
-  /** Peaks of the largest process and of all the tree together since the last reset (MB), then starts a new window. */
-  takePeaksMb(): { largest: number; total: number } {
+  /** Peaks of the largest process, of all the tree together and of the started process itself since the last reset (MB), then starts a new window. */
+  takePeaksMb(): { largest: number; total: number; main: number } {
     this.sample();
-    const r = { largest: this.peak / 1024, total: this.peakTotal / 1024 };
+    const r = { largest: this.peak / 1024, total: this.peakTotal / 1024, main: this.peakMain / 1024 };
     this.peak = 0;
     this.peakTotal = 0;
+    this.peakMain = 0;
     return r;
   }
 

@@ -10,7 +10,8 @@
  * failure and on Ctrl-C; the exit code is 1 when a gateway could not start.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEPARTMENTS } from "../../subgraphs/departments";
@@ -22,8 +23,11 @@ import { getStatus, postJson } from "./http";
 import { mergeLoads, runLoad, sampleErrors, verifyOnce, type LoadResult } from "./load";
 import { GATEWAY_NAMES, gatewaySpec, type GatewayName } from "./gateways";
 import { writePeerSupergraph } from "./supergraph";
-import { bodiesOf, buildWorkloads, discoverFacts, type Workload } from "./workloads";
-import { consoleReport, FOREIGN_CPU_WARN, markdownSection, writeBenchmarks, type GatewayInfo, type Row, type RunInfo } from "./report";
+import { bodiesOf, buildWorkloads, callerCursors, discoverFacts, type DataFacts, type Workload } from "./workloads";
+import { compiledEntry, ensureBuilt } from "./build";
+import type { RecordingFile } from "./replay-server";
+import { runProblem } from "./verdict";
+import { consoleReport, FOREIGN_CPU_WARN, markdownSection, runFailures, sectionTitle, writeBenchmarks, type GatewayInfo, type Row, type RunInfo } from "./report";
 
 const root = join(__dirname, "../..");
 const JWT_SECRET = "bench-jwt-secret-do-not-use-in-production";
@@ -49,6 +53,12 @@ const program = new Command("bench")
   .option("--no-write", "do not write BENCHMARKS.md")
   .option("--cpu-prof", "write V8 CPU profiles of the gateways and the subgraphs to .bench/profiles/ (summary: npm run bench:profile)")
   .option("--verbose", "echo the output of every child process")
+  .option("--isolation", "measurement 1, gateway in isolation: the departments are replaced by an answer server replaying their recorded answers (recorded once per data set and sources, under .bench/replay/)")
+  .option("--production", "measurement 2, the system in its production shape: departments on PostgreSQL, gateway governed with its access log on PostgreSQL, beside the embedded default (PGlite); 1 and 50 connections")
+  .option("--monolith", "measurement 3, the price of federation: the federated system on PostgreSQL beside a monolith over one database (with --production: one run)")
+  .option("--sizes <list>", "with --production/--monolith: data sizes in citizens, comma-separated (default 10000; PostgreSQL databases <prefix>_10k_* are seeded when missing, up to 100k)", "10000")
+  .option("--db-prefix <p>", "with --production/--monolith: prefix of the PostgreSQL databases (<prefix>_10k_civil_affairs, …)", "cg")
+  .option("--record", "with --isolation: record the answers again even when a recording exists")
   .option("--from-results <file>", "run nothing: print (and with --write, write into BENCHMARKS.md) the report of a saved .bench/results-*.json")
   .parse();
 
@@ -65,6 +75,12 @@ interface Opts {
   sameRequest?: boolean;
   verbose?: boolean;
   fromResults?: string;
+  isolation?: boolean;
+  record?: boolean;
+  production?: boolean;
+  monolith?: boolean;
+  sizes: string;
+  dbPrefix: string;
 }
 
 const t0 = Date.now();
@@ -88,12 +104,18 @@ async function main(): Promise<number> {
   if (o.fromResults) {
     const run = JSON.parse(readFileSync(o.fromResults, "utf8")) as RunInfo;
     log(consoleReport(run));
+    const failed = runFailures(run);
+    if (failed.length) {
+      log(`FAILED RUN — no verdict can be drawn from it:\n${failed.map((f) => `  - ${f}`).join("\n")}`);
+      return 1;
+    }
     if (o.write) {
-      writeBenchmarks(join(root, "BENCHMARKS.md"), markdownSection(run, root));
-      log("BENCHMARKS.md: \"Gateway throughput\" section written");
+      writeBenchmarks(join(root, "BENCHMARKS.md"), markdownSection(run, root), sectionTitle(run));
+      log(`BENCHMARKS.md: "${sectionTitle(run)}" section written`);
     }
     return 0;
   }
+  if (o.production || o.monolith) return systemMain(o);
   const quick = !!o.quick;
   const citizens = o.citizens ?? (quick ? 5000 : 20_000);
   const durationS = o.duration ?? (quick ? 2 : 15);
@@ -118,7 +140,15 @@ async function main(): Promise<number> {
 
   const benchDir = join(root, ".bench");
   mkdirSync(benchDir, { recursive: true });
-  const data = await prepareData(root, citizens, undefined, log);
+  const buildNote = ensureBuilt(root, log);
+  const isolation = !!o.isolation;
+  // Measurement 1 reuses a recording of the real departments' answers when one exists for the same data
+  // set, sources and gateways (then the departments are not started at all).
+  const recordingPath = isolation ? join(benchDir, "replay", `answers-${citizens}-${recordingHash(!!o.sameRequest)}.json`) : "";
+  const found = isolation && !o.record && existsSync(recordingPath) ? (JSON.parse(readFileSync(recordingPath, "utf8")) as RecordingFile) : undefined;
+  // A recording serves any subset of the gateways it was recorded through.
+  const cached = found && gatewayNames.every((g) => (found.meta.gateways as string[] | undefined)?.includes(g)) ? found : undefined;
+  const data = cached ? undefined : await prepareData(root, citizens, undefined, log);
   const scratchDir = join(benchDir, `run-${process.pid}`);
   rmSync(scratchDir, { recursive: true, force: true });
   mkdirSync(scratchDir, { recursive: true });
@@ -126,30 +156,45 @@ async function main(): Promise<number> {
   let failedToStart = false;
 
   try {
-    // 1. The four department subgraphs.
-    const ports = await freePorts(SUBGRAPHS.length);
+    // 1. The four department subgraphs (compiled, PGlite) — or, for measurement 1, the answer server.
     const urls: Record<string, string> = {};
-    const subgraphs: Child[] = [];
-    SUBGRAPHS.forEach((mod, i) => {
-      const prefix = mod.name.toUpperCase().replace(/-/g, "_");
-      urls[mod.name] = `http://127.0.0.1:${ports[i]}/graphql`;
-      const profDir = join(benchDir, "profiles", `subgraph-${mod.name}`);
-      if (o.cpuProf) mkdirSync(profDir, { recursive: true });
-      const prof = o.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [];
-      subgraphs.push(
-        startNode(mod.name, [...prof, "--import", "tsx", join(root, "subgraphs", mod.name, "main.ts")], {
-          cwd: root,
-          echo: o.verbose,
-          env: { ...env, DATA_DIR: data.dir, [`${prefix}_PORT`]: String(ports[i]), HOST: "127.0.0.1", LOG_LEVEL: "warn", ACCEPT_UNSIGNED: "true", INTERNAL_SIGNING_SECRET: SIGNING_SECRET, SEED_CITIZENS: String(citizens), NODE_ENV: "production" },
-        }),
-      );
-    });
-    log(`subgraphs: starting ${SUBGRAPHS.map((m) => m.name).join(", ")}…`);
-    await Promise.all(subgraphs.map((c, i) => waitReady(c, async () => (await getStatus(urls[SUBGRAPHS[i].name].replace(/graphql$/, "health"))) === 200, 180_000)));
-    log(`subgraphs: ready (${Object.values(urls).join(", ")})`);
+    let subgraphs: Child[] = [];
+    let replay: Child | undefined;
+    let replayControl = "";
+    const departmentUrls: Record<string, string> = {};
+    if (!cached) {
+      const ports = await freePorts(SUBGRAPHS.length);
+      SUBGRAPHS.forEach((mod, i) => {
+        const prefix = mod.name.toUpperCase().replace(/-/g, "_");
+        departmentUrls[mod.name] = `http://127.0.0.1:${ports[i]}/graphql`;
+        const profDir = join(benchDir, "profiles", `subgraph-${mod.name}`);
+        if (o.cpuProf) mkdirSync(profDir, { recursive: true });
+        const prof = o.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [];
+        subgraphs.push(
+          startNode(mod.name, [...prof, compiledEntry(root, `subgraphs/${mod.name}/main.ts`)], {
+            cwd: root,
+            echo: o.verbose,
+            env: { ...env, DATA_DIR: data!.dir, [`${prefix}_PORT`]: String(ports[i]), HOST: "127.0.0.1", LOG_LEVEL: "warn", ACCEPT_UNSIGNED: "true", INTERNAL_SIGNING_SECRET: SIGNING_SECRET, SEED_CITIZENS: String(citizens), NODE_ENV: "production" },
+          }),
+        );
+      });
+      log(`subgraphs: starting ${SUBGRAPHS.map((m) => m.name).join(", ")}…`);
+      await Promise.all(subgraphs.map((c, i) => waitReady(c, async () => (await getStatus(departmentUrls[SUBGRAPHS[i].name].replace(/graphql$/, "health"))) === 200, 180_000)));
+      log(`subgraphs: ready (${Object.values(departmentUrls).join(", ")})`);
+    }
+    if (isolation) {
+      const ports = await freePorts(SUBGRAPHS.length);
+      const args = [join(__dirname, "replay-server.ts"), ...(cached ? ["--replay", recordingPath] : ["--record", recordingPath, ...SUBGRAPHS.map((m) => ["--upstream", `${m.name}=${departmentUrls[m.name]}`]).flat()]), ...SUBGRAPHS.map((m, i) => ["--port", `${m.name}=${ports[i]}`]).flat()];
+      mkdirSync(join(benchDir, "replay"), { recursive: true });
+      replay = startNode("replay-server", ["--import", "tsx", ...args], { cwd: root, echo: o.verbose, env });
+      SUBGRAPHS.forEach((m, i) => (urls[m.name] = `http://127.0.0.1:${ports[i]}/graphql`));
+      replayControl = `http://127.0.0.1:${ports[0]}/__replay`;
+      await waitReady(replay, async () => replay!.output.some((l) => l.startsWith("replay-server ready")), 60_000);
+      log(`answer server: ${cached ? `replaying ${cached.answers.length} recorded answers from ${relative(root, recordingPath)} (recorded ${String(cached.meta.recordedAt ?? "earlier")})` : "recording the departments' answers"} on ${Object.values(urls).join(", ")}`);
+    } else Object.assign(urls, departmentUrls);
 
     // 2. The records the workloads use, the peers' supergraph, our token.
-    const facts = await discoverFacts(urls);
+    const facts = cached ? (cached.meta.facts as DataFacts) : await discoverFacts(departmentUrls);
     // Quick runs leave out the identical-request variant of the priority-elder page (time).
     const workloads = buildWorkloads(facts, !!o.sameRequest).filter((w) => (o.workloads?.length ? o.workloads.includes(w.name) : !(quick && w.name === "priority-elders-same")));
     if (!workloads.length) throw new Error(`no such workload: ${o.workloads?.join(", ")}`);
@@ -164,6 +209,7 @@ async function main(): Promise<number> {
     const rows: Row[] = [];
     const gateways: GatewayInfo[] = [];
     const running: Running[] = [];
+    const callerCursorMaps: Record<string, Record<string, Record<string, string>>> = {};
     for (const name of gatewayNames) {
       const [port] = await freePorts(1);
       const spec = gatewaySpec(name, { root, port, urls, peerSupergraphPath, scratchDir, jwtSecret: JWT_SECRET, signingSecret: SIGNING_SECRET, authorization });
@@ -202,18 +248,56 @@ async function main(): Promise<number> {
       info.idleRssMb = sampler.nowMb();
       sampler.takePeakMb();
       log(`${name}: ready in ${info.startupSeconds.toFixed(1)} s, RSS ${info.idleRssMb.toFixed(0)} MB`);
-      running.push({ name, label: spec.label, url, headers: spec.headers, child, sampler, info });
+      // Cursors are bound to the caller: a gateway with its own caller (ours governed) pages with its own.
+      const saved = (cached?.meta.cursors as Record<string, Record<string, Record<string, string>>> | undefined)?.[name];
+      const cursors: Record<string, Record<string, string>> = saved ?? {};
+      if (!saved) {
+        for (const w of buildWorkloads(facts, !!o.sameRequest)) {
+          const m = await callerCursors(url, spec.headers, facts, w);
+          if (m) cursors[w.name] = m;
+        }
+      }
+      callerCursorMaps[name] = cursors;
+      running.push({ name, label: spec.label, url, headers: spec.headers, child, sampler, info, cursors });
+    }
+    if (isolation && !cached && running.length) {
+      // Recording: every request body of every workload once through every gateway (several at a time),
+      // so that the answer server holds each subgraph request these gateways make for them.
+      log(`\nrecording: every request of every workload through every gateway…`);
+      const allWorkloads = buildWorkloads(facts, !!o.sameRequest);
+      for (const r of running) {
+        for (const w of allWorkloads) {
+          const bodies = bodiesOf(w, r.cursors?.[w.name]);
+          let next = 0;
+          let failed = 0;
+          await Promise.all(
+            Array.from({ length: Math.min(8, bodies.length) }, async () => {
+              while (next < bodies.length) {
+                const v = await verifyOnce(r.url, bodies[next++], r.headers, w.check);
+                if (!v.ok) failed++;
+              }
+            }),
+          );
+          if (failed) log(`  ${r.name} × ${w.name}: ${failed} of ${bodies.length} requests failed while recording`);
+        }
+      }
+      const stats = (await (await fetch(`${replayControl}/stats`)).json()) as { recorded: number; differing: number; upstreamErrors: number };
+      const saved = await postJson(`${replayControl}/save`, JSON.stringify({ facts, cursors: callerCursorMaps, citizens, gateways: gatewayNames, dataDir: data ? relative(root, data.dir) : undefined, recordedAt: new Date().toISOString(), sameRequest: !!o.sameRequest }));
+      await postJson(`${replayControl}/freeze`, "");
+      log(`recorded ${stats.recorded} distinct subgraph requests (${stats.upstreamErrors} non-200 answers; ${stats.differing} asked again with another answer, the first kept) → ${relative(root, recordingPath)} (${saved.text}); the departments are stopped, the answer server replays from now on`);
+      await Promise.all(subgraphs.map((c) => stopChild(c)));
+      subgraphs = [];
     }
     if (running.length) {
       // The subgraphs' JIT and database caches are cold at first: warm them (not measured).
       const warmS = quick ? 2 : Math.max(3, warmupS * 2);
       log(`\nwarming the subgraphs: every workload for ${warmS} s through ${running[0].name} (not measured)`);
-      for (const w of workloads) await runLoad({ url: running[0].url, bodies: bodiesOf(w), headers: running[0].headers, connections, durationS: warmS });
+      for (const w of workloads) await runLoad({ url: running[0].url, bodies: bodiesOf(w, running[0].cursors?.[w.name]), headers: running[0].headers, connections, durationS: warmS });
     }
     const rounds = quick ? 1 : 3;
     for (const w of workloads) {
       log(`\n${w.name}: ${rounds} round(s) of ${Math.max(1, Math.round(durationS / rounds))} s per gateway`);
-      rows.push(...(await measureInterleaved(running, w, { connections, durationS, warmupS, sampleSize, rounds }, subgraphs.map((c) => c.pid))));
+      rows.push(...(await measureInterleaved(running, w, { connections, durationS, warmupS, sampleSize, rounds }, replay ? [replay.pid] : subgraphs.map((c) => c.pid))));
     }
     for (const r of running) {
       r.info.peakRssMb = r.sampler.overallPeakMb();
@@ -237,15 +321,22 @@ async function main(): Promise<number> {
       gateways,
       rows,
       foreignAtStart,
-      dataNote: data.seededSeconds !== undefined ? `seeded in ${data.seededSeconds.toFixed(0)} s by this run` : "seeded by an earlier run and reused",
+      dataNote: !data ? "answers recorded from it earlier" : data.seededSeconds !== undefined ? `seeded in ${data.seededSeconds.toFixed(0)} s by this run` : "seeded by an earlier run and reused",
+      mode: isolation ? "isolation" : "departments",
+      buildNote,
+      replay: replay ? { ...((await (await fetch(`${replayControl}/stats`)).json()) as { hits: number; misses: number; missExamples: string[]; keys: Record<string, number> }), recordedAt: String(cached?.meta.recordedAt ?? "by this run"), file: relative(root, recordingPath) } : undefined,
     };
     log(consoleReport(run));
     const resultsPath = join(benchDir, `results-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
     writeFileSync(resultsPath, JSON.stringify({ ...run, facts }, null, 2));
     log(`\nresults: ${relative(root, resultsPath)}`);
-    if (write) {
-      writeBenchmarks(join(root, "BENCHMARKS.md"), markdownSection(run, root));
-      log("BENCHMARKS.md: \"Gateway throughput\" section written");
+    const failed = runFailures(run);
+    if (failed.length) {
+      log(`\nFAILED RUN — no verdict can be drawn from it:\n${failed.map((f) => `  - ${f}`).join("\n")}\nBENCHMARKS.md not written.`);
+      failedToStart = true;
+    } else if (write) {
+      writeBenchmarks(join(root, "BENCHMARKS.md"), markdownSection(run, root), sectionTitle(run));
+      log(`BENCHMARKS.md: "${sectionTitle(run)}" section written`);
     } else {
       log("BENCHMARKS.md not written (quick or partial run; pass --write to write it anyway)");
     }
@@ -255,6 +346,65 @@ async function main(): Promise<number> {
   }
   log("done");
   return failedToStart ? 1 : 0;
+}
+
+/** Measurements 2 and 3 (tests/bench/system.ts). */
+async function systemMain(o: Opts): Promise<number> {
+  installSignalHandlers();
+  ensurePrismaClients();
+  const buildNote = ensureBuilt(root, log);
+  log(`services: ${buildNote}`);
+  const { runSystem } = (require("./system") as typeof import("./system"));
+  const quick = !!o.quick;
+  const durationS = o.duration ?? (quick ? 5 : 24);
+  const r = await runSystem({
+    root,
+    production: !!o.production,
+    monolith: !!o.monolith,
+    sizes: o.sizes.split(",").map((x) => Number(x.trim().replace(/k$/i, "000").replace(/m$/i, "000000"))),
+    connections: o.connections !== undefined ? [o.connections] : [1, 50],
+    durationS,
+    warmupS: o.warmup ?? (quick ? 1 : 3),
+    rounds: quick ? 1 : 2,
+    pgUrl: process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432",
+    dbPrefix: o.dbPrefix,
+    env: baseEnv(),
+    log,
+    verbose: o.verbose,
+  });
+  const title = o.production && o.monolith ? "Measurements 2 and 3: production shape and the price of federation" : o.production ? "Measurement 2: the system in its production shape" : "Measurement 3: the price of federation";
+  const out = join(root, ".bench", `system-${new Date().toISOString().replace(/[:.]/g, "-")}.md`);
+  writeFileSync(out, `## ${title}\n\n${r.markdown}`);
+  writeFileSync(out.replace(/\.md$/, ".json"), JSON.stringify(r.rows, null, 2));
+  log(`\n${r.markdown}\nreport: ${relative(root, out)}`);
+  if (r.failed.length) {
+    log(`\nFAILED RUN — no verdict can be drawn from it:\n${r.failed.map((f: string) => `  - ${f}`).join("\n")}`);
+    return 1;
+  }
+  if (o.write) {
+    writeBenchmarks(join(root, "BENCHMARKS.md"), `## ${title}\n\n${r.markdown}`, title);
+    log(`BENCHMARKS.md: "${title}" section written`);
+  }
+  return 0;
+}
+
+/** Files whose content decides which subgraph requests the gateways send and what the departments answer. */
+function hashTree(h: ReturnType<typeof createHash>, dir: string): void {
+  for (const f of readdirSync(dir).sort()) {
+    if (f === "node_modules" || f === "generated" || f === "dist") continue;
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) hashTree(h, p);
+    else if (/\.(ts|graphql|yaml|sql|json)$/.test(f)) h.update(p.slice(root.length)).update(readFileSync(p));
+  }
+}
+
+/** Cache key of a recording: the sources of the gateway, the departments, the schema and the workloads, and the lock file. */
+function recordingHash(sameRequest: boolean): string {
+  const h = createHash("sha256");
+  for (const d of ["gateway", "subgraphs", "schema", "tests/bench/operations"]) hashTree(h, join(root, d));
+  for (const f of ["tests/bench/workloads.ts", "package-lock.json"]) h.update(readFileSync(join(root, f)));
+  h.update(String(sameRequest));
+  return h.digest("hex").slice(0, 12);
 }
 
 /** Waits (up to `maxS` seconds) until other processes use less than FOREIGN_CPU_WARN of the machine for a second. */
@@ -286,21 +436,24 @@ interface Running {
   child: Child;
   sampler: RssSampler;
   info: GatewayInfo;
+  /** Per workload, the cursors of this gateway's caller for the pool's cursors (workloads.callerCursors). */
+  cursors?: Record<string, Record<string, string>>;
 }
 
 type CpuMs = NonNullable<Row["cpuMs"]>;
 
 async function measureInterleaved(running: Running[], w: Workload, o: MeasureOptions, subgraphPids: number[]): Promise<Row[]> {
-  const bodies = bodiesOf(w);
   const alive = running.filter((r) => isRunning(r.child));
   const rows: Row[] = running.filter((r) => !isRunning(r.child)).map((r) => ({ gateway: r.name, label: r.label, workload: w.name, notAvailable: `the gateway exited:\n${tail(r.child)}` }));
-  const acc = new Map<string, { parts: LoadResult[]; cpu: CpuMs; foreign: number; peak: number; treePeak: number; verify: string | null; bytes: number }>();
+  const acc = new Map<string, { parts: LoadResult[]; cpu: CpuMs; foreign: number; peak: number; treePeak: number; mainPeak: number; verify: string | null; bytes: number }>();
+  const bodiesBy = new Map(alive.map((r) => [r.name, bodiesOf(w, r.cursors?.[w.name])]));
   for (const r of alive) {
+    const bodies = bodiesBy.get(r.name)!;
     // The first and the last variable set, verified before measuring; then this gateway's warm-up.
     let v = await verifyOnce(r.url, bodies[0], r.headers, w.check);
     if (v.ok && bodies.length > 1) v = await verifyOnce(r.url, bodies[bodies.length - 1], r.headers, w.check);
     if (!v.ok) log(`  ${r.name}: verification failed — ${v.problem}`);
-    acc.set(r.name, { parts: [], cpu: { gateway: 0, gatewayMain: 0, subgraphs: 0, harness: 0, bySubgraph: subgraphPids.map(() => 0) }, foreign: 0, peak: 0, treePeak: 0, verify: v.ok ? null : (v.problem ?? "failed"), bytes: v.bytes });
+    acc.set(r.name, { parts: [], cpu: { gateway: 0, gatewayMain: 0, subgraphs: 0, harness: 0, bySubgraph: subgraphPids.map(() => 0) }, foreign: 0, peak: 0, treePeak: 0, mainPeak: 0, verify: v.ok ? null : (v.problem ?? "failed"), bytes: v.bytes });
     r.sampler.takePeaksMb();
     if (o.warmupS > 0) await runLoad({ url: r.url, bodies, headers: r.headers, connections: o.connections, durationS: o.warmupS });
   }
@@ -312,7 +465,7 @@ async function measureInterleaved(running: Running[], w: Workload, o: MeasureOpt
       const a = acc.get(r.name)!;
       r.sampler.takePeaksMb();
       const cpu = cpuWindow();
-      const result = await runLoad({ url: r.url, bodies, headers: r.headers, connections: o.connections, durationS: sliceS });
+      const result = await runLoad({ url: r.url, bodies: bodiesBy.get(r.name)!, headers: r.headers, connections: o.connections, durationS: sliceS });
       const usage = cpu.end();
       const peaks = r.sampler.takePeaksMb();
       a.parts.push(result);
@@ -324,6 +477,7 @@ async function measureInterleaved(running: Running[], w: Workload, o: MeasureOpt
       a.foreign = Math.max(a.foreign, usage.foreign);
       a.peak = Math.max(a.peak, peaks.largest);
       a.treePeak = Math.max(a.treePeak, peaks.total);
+      a.mainPeak = Math.max(a.mainPeak, peaks.main);
     }
   }
   for (const r of alive) {
@@ -333,9 +487,13 @@ async function measureInterleaved(running: Running[], w: Workload, o: MeasureOpt
       continue;
     }
     const result = mergeLoads(a.parts);
+    // A gateway that served nothing in a slice (e.g. stalled under --cpu-prof on a busy machine) is a failed
+    // measurement: its figures are kept for the record but never judged.
+    const problem = runProblem(a.parts, result.rps) ?? undefined;
+    if (problem) log(`  ${r.name}: FAILED — ${problem}`);
     const per = (ms: number) => (result.requests ? ms / result.requests : NaN);
     const cpuMs: CpuMs = { gateway: per(a.cpu.gateway), gatewayMain: per(a.cpu.gatewayMain!), subgraphs: per(a.cpu.subgraphs), harness: per(a.cpu.harness), bySubgraph: a.cpu.bySubgraph!.map(per) };
-    const sample = await sampleErrors(r.url, bodies, r.headers, o.sampleSize);
+    const sample = await sampleErrors(r.url, bodiesBy.get(r.name)!, r.headers, o.sampleSize);
     const errors = result.non2xx + result.graphqlErrors + result.transportErrors;
     log(
       `  ${r.name.padEnd(16)} ${result.rps.toFixed(1).padStart(8)} req/s  p50 ${result.p50.toFixed(1)} ms  p95 ${result.p95.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms  errors ${errors}/${result.requests}  peak RSS ${a.peak.toFixed(0)} MB  CPU/request: gateway ${cpuMs.gateway.toFixed(1)} ms (main process ${cpuMs.gatewayMain!.toFixed(1)}), subgraphs ${cpuMs.subgraphs.toFixed(1)} ms [${cpuMs.bySubgraph!.map((x) => x.toFixed(1)).join(" + ")}]  (${(a.bytes / 1024).toFixed(1)} KB/response)`,
@@ -343,7 +501,7 @@ async function measureInterleaved(running: Running[], w: Workload, o: MeasureOpt
     if (errors) log(`    e.g. ${result.example}`);
     if (sample.failed) log(`    ${sample.failed}/${sample.sampled} sampled requests failed, e.g. ${sample.example}`);
     if (a.foreign > FOREIGN_CPU_WARN) log(`    warning: other processes used ${(a.foreign * 100).toFixed(0)} % of the machine's CPU during a slice of this run`);
-    rows.push({ gateway: r.name, label: r.label, workload: w.name, result, peakRssMb: a.peak, treePeakRssMb: a.treePeak, verifyProblem: a.verify, sample, foreignCpu: a.foreign, cpuMs });
+    rows.push({ gateway: r.name, label: r.label, workload: w.name, result, problem, peakRssMb: a.peak, gatewayRssMb: a.mainPeak, treePeakRssMb: a.treePeak, verifyProblem: a.verify, sample, foreignCpu: a.foreign, cpuMs });
   }
   return rows;
 }

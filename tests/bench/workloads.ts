@@ -23,7 +23,17 @@ export interface Workload {
   pool: Record<string, unknown>[];
   /** A problem with a response's data (empty result, missing root), or null when it is fine. */
   check(data: Record<string, any>): string | null;
+  /**
+   * For workloads that page with `after`: a query with the same `priorityElders` arguments as the operation
+   * (variables gridId, first), to learn the cursors a gateway's caller gets for this list — cursors are
+   * bound to the list, its filter arguments and the caller.
+   */
+  cursorProbe?: string;
 }
+
+const probe = (args: string, vars: string) =>
+  `query CursorProbe($gridId: ID!, $first: Int${vars}) { grid(id: $gridId) { priorityElders(first: $first${args}) { edges { cursor node { citizen { id } } } } } }`;
+const PAGE_PROBE = probe(", filter: { categories: $categories, minCareLevel: $minCareLevel }", ", $categories: [PriorityCategory!], $minCareLevel: Int");
 
 export interface DataFacts {
   communities: string[];
@@ -114,6 +124,7 @@ export function buildWorkloads(f: DataFacts, sameRequest = false): Workload[] {
         operationName: "GridPriorityElders",
         query: schemaOp("GridPriorityElders"),
         pool: starts.map((after) => ({ gridId: f.gridId, first: PAGE, after })),
+        cursorProbe: PAGE_PROBE,
         check: (d) => nonEmpty("grid.priorityElders.edges", d.grid?.priorityElders?.edges) ?? (d.grid.priorityElders.edges.length < PAGE ? `only ${d.grid.priorityElders.edges.length} elders` : null),
       }
     : {
@@ -155,6 +166,7 @@ export function buildWorkloads(f: DataFacts, sameRequest = false): Workload[] {
       operationName: "DeepNested",
       query: operation(join(__dirname, "operations/DeepNested.graphql")),
       pool: deepStarts.map((after) => ({ gridId: f.gridId, first: 20, after })),
+      cursorProbe: probe("", ""),
       check: (d) => {
         const edges = d.grid?.priorityElders?.edges as { node: { citizen: { household?: { members?: { citizen: { residences?: { unit: { currentResidents?: unknown[] } }[] } }[] } } } }[] | undefined;
         const names = (edges ?? []).flatMap((e) => e.node.citizen.household?.members ?? []).flatMap((m) => m.citizen.residences ?? []).flatMap((r) => r.unit.currentResidents ?? []);
@@ -164,5 +176,33 @@ export function buildWorkloads(f: DataFacts, sameRequest = false): Workload[] {
   ];
 }
 
-/** The request bodies of a workload, one per variable set. */
-export const bodiesOf = (w: Workload) => w.pool.map((variables) => JSON.stringify({ query: w.query, variables, operationName: w.operationName }));
+/**
+ * The request bodies of a workload, one per variable set. Cursors are bound to the caller that received
+ * them: `cursors` maps the cursors of the departments' district-wide caller (what the pools hold) to the
+ * same positions' cursors of another caller (our governed gateway's token), see `callerCursors`.
+ */
+export const bodiesOf = (w: Workload, cursors?: Record<string, string>) =>
+  w.pool.map((variables) => {
+    const after = variables.after;
+    const v = cursors && typeof after === "string" ? { ...variables, after: cursors[after] ?? `unmapped:${after}` } : variables;
+    return JSON.stringify({ query: w.query, variables: v, operationName: w.operationName });
+  });
+
+/**
+ * The grid's priority-elder cursors as a gateway's caller receives them for a workload's list, mapped from
+ * the cursors the pools hold (the departments' own, district-wide and unfiltered) by citizen.
+ */
+export async function callerCursors(url: string, headers: Record<string, string>, f: DataFacts, w: Workload): Promise<Record<string, string> | undefined> {
+  if (!w.cursorProbe) return undefined;
+  const res = await postJson(url, JSON.stringify({ query: w.cursorProbe, variables: { gridId: f.gridId, first: 1000 }, operationName: "CursorProbe" }), headers);
+  const body = JSON.parse(res.text) as { data?: { grid?: { priorityElders?: { edges: { cursor: string; node: { citizen: { id: string } } }[] } } }; errors?: unknown[] };
+  const edges = body.data?.grid?.priorityElders?.edges;
+  if (!edges || body.errors?.length) throw new Error(`cursors of ${w.name} through ${url}: ${res.text.slice(0, 300)}`);
+  const byId = new Map(edges.map((e) => [e.node.citizen.id, e.cursor]));
+  const out: Record<string, string> = {};
+  f.gridElderIds.forEach((id, i) => {
+    const c = byId.get(id);
+    if (c) out[f.gridCursors[i]] = c;
+  });
+  return out;
+}
