@@ -102,7 +102,14 @@ export interface Registry extends SafelistGuard {
   close(): Promise<void>;
 }
 
-export async function openRegistry(config: RegistryConfig, opts: { usage?: { flushMs?: number; maxPending?: number } } = {}): Promise<Registry> {
+export interface RegistryOptions {
+  /** Usage batching: written every `flushMs` (default 1000) or at `maxPending` distinct entries. */
+  usage?: { flushMs?: number; maxPending?: number };
+  /** How long safelist answers are cached, ms (default 2000). */
+  safelistTtlMs?: number;
+}
+
+export async function openRegistry(config: RegistryConfig, opts: RegistryOptions = {}): Promise<Registry> {
   let store: RegistryStore;
   try {
     store = await openRegistryStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -111,7 +118,7 @@ export async function openRegistry(config: RegistryConfig, opts: { usage?: { flu
   }
   const db = store.db;
   const recorder: UsageRecorder = createUsageRecorder(db, opts.usage);
-  const guard = createSafelistGuard(db);
+  const guard = createSafelistGuard(db, { ttlMs: opts.safelistTtlMs });
 
   const requireCurrent = async () => {
     const cur = await store.current();
