@@ -125,11 +125,15 @@ export function contractSchema(supergraphSdl: string, filter: ContractFilter): {
         .filter((f) => {
           const coord = `${name}.${f.name.value}`;
           if (has(coord, exclude)) return false;
+          // A required argument cannot be left out of a valid operation: excluding it excludes the field.
+          if ((f.arguments ?? []).some((a) => required(a) && has(`${coord}(${a.name.value}:)`, exclude))) return false;
           return include.size === 0 || has(coord, include) || has(name, include);
         })
         .map((f) => ({ ...f, arguments: (f.arguments ?? []).filter((a) => !has(`${name}.${f.name.value}(${a.name.value}:)`, exclude)) })));
     } else if (t.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION) {
-      setFields(t, (fieldsOf(t) as InputValueDefinitionNode[]).filter((f) => !has(`${name}.${f.name.value}`, exclude)));
+      // Likewise a required input field: excluding it excludes the input type.
+      const all = fieldsOf(t) as InputValueDefinitionNode[];
+      setFields(t, all.some((f) => required(f) && has(`${name}.${f.name.value}`, exclude)) ? [] : all.filter((f) => !has(`${name}.${f.name.value}`, exclude)));
     } else if (t.kind === Kind.ENUM_TYPE_DEFINITION) {
       const e = t as { values?: readonly { name: { value: string } }[] };
       e.values = (e.values ?? []).filter((v) => !has(`${name}.${v.name.value}`, exclude));
