@@ -48,7 +48,7 @@ export function createRegistryRoutes(opts: RegistryRoutesOptions): FastifyPlugin
     app.setErrorHandler((e, _req, reply) => send(reply, (e as { statusCode?: number }).statusCode && (e as { statusCode: number }).statusCode < 500 ? requestError(e as { code?: string; message: string }) : e, app.log));
 
     /** A route whose handler gets the verified caller; its result is sent with `ok: true`. */
-    const route = (method: "GET" | "POST" | "PUT", url: string, handler: (actor: Actor, req: FastifyRequest) => Promise<unknown>) =>
+    const route = (method: "GET" | "POST" | "PUT", url: string, handler: (actor: Actor, req: FastifyRequest) => Promise<object>) =>
       app.route({
         method,
         url,
@@ -91,9 +91,9 @@ export function createRegistryRoutes(opts: RegistryRoutesOptions): FastifyPlugin
     });
     route("GET", "/registry/diff", async (actor, req) => {
       const q = input(query({ from: optionalInt, to: optionalInt, subgraph: z.string().optional() }), req.query, "query");
-      return registry.diff(actor, q) as Promise<Record<string, unknown>>;
+      return registry.diff(actor, q);
     });
-    route("POST", "/registry/diff", async (actor, req) => registry.diff(actor, body(diffBody, req)) as Promise<Record<string, unknown>>);
+    route("POST", "/registry/diff", async (actor, req) => registry.diff(actor, body(diffBody, req)));
     route("POST", "/registry/rollback", async (actor, req) => {
       const r = await registry.rollback(actor, body(rollbackBody, req).version);
       return { supergraphVersion: r.supergraph.version, rollbackOf: r.supergraph.rollbackOf, changes: r.changes };
@@ -111,14 +111,14 @@ export function createRegistryRoutes(opts: RegistryRoutesOptions): FastifyPlugin
     }));
     route("GET", "/registry/clients", async (actor) => ({ clients: await registry.clients(actor) }));
     route("GET", "/registry/operations", async (actor, req) => ({ operations: await registry.operations(actor, input(query({ client: z.string().optional(), clientVersion: z.string().optional() }), req.query, "query")) }));
-    route("GET", "/registry/approvals", async (actor) => registry.approvals(actor) as unknown as Promise<Record<string, unknown>>);
+    route("GET", "/registry/approvals", async (actor) => registry.approvals(actor));
     route("POST", "/registry/approvals", async (actor, req) => {
       const b = body(approvalBody, req);
       return { approval: await registry.approve(actor, b.subject, b.reason) };
     });
     route("GET", "/registry/usage", async (actor, req) => {
       const q = input(query({ days: z.coerce.number().positive().optional(), client: z.string().optional() }), req.query, "query");
-      return registry.usage(actor, q) as unknown as Promise<Record<string, unknown>>;
+      return registry.usage(actor, q);
     });
     route("GET", "/registry/safelist", async (actor) => ({ safelists: await registry.safelists(actor) }));
     route("PUT", "/registry/safelist/:client", async (actor, req) => ({ safelist: await registry.setSafelist(actor, params(req).client, body(safelistBody, req).enabled) }));

@@ -10,13 +10,14 @@ import { listApprovals, recordApproval, SUBJECT, type Approval } from "./approva
 import { runChecks } from "./checks";
 import { apiSchemaOf, composeDetailed } from "./composition";
 import { schemaChanges, type ChangeSet } from "./changes";
+import { diffSubgraph, diffSupergraphs, requireSupergraph, subgraphHistory, supergraphHistory, type DiffResult, type SubgraphHistoryEntry, type SupergraphHistoryEntry } from "./history";
 import { contractHistory, contractSchema, listContracts, seedContracts, setContract, contractName, type Contract } from "./contracts";
 import type { RegistryConfig } from "./config";
 import { RegistryError } from "./errors";
 import { cleanText, clientName, clientVersion, input, reasonText, routingUrl, sdlText, subgraphName, version } from "./inputs";
 import { listClients, listOperations, registerOperations, type RegisteredOperation } from "./operations";
 import { createSafelistGuard, listSafelists, setSafelist, type SafelistGuard, type SafelistState } from "./safelist";
-import { openRegistryStore, type RegistryStore, type SubgraphVersion, type SupergraphVersion } from "./store";
+import { openRegistryStore, type RegistryStore, type SupergraphVersion } from "./store";
 import { SYSTEM_ACTOR, type Actor, type CheckReport, type RequiredApproval } from "./types";
 import { createUsageRecorder, personalDataReport, servedSince, type PersonalDataUse, type ServedOperation, type UsageEntry, type UsageRecorder } from "./usage";
 import { z } from "zod";
@@ -36,24 +37,6 @@ export interface PublishResult {
   changed: boolean;
   subgraphVersion: number;
   supergraph: SupergraphVersion;
-}
-
-export interface SubgraphHistoryEntry {
-  version: number;
-  routingUrl: string;
-  owner: string;
-  publisher: { sub: string; role: string };
-  publishedAt: string;
-  current: boolean;
-  supergraphVersions: number[];
-  approvals: CheckReport["approvals"]["granted"];
-  warnings: string[];
-  changes: { breaking: number; dangerous: number; safe: number };
-}
-
-export interface SupergraphHistoryEntry extends Omit<SupergraphVersion, "sdl"> {
-  current: boolean;
-  approvals: CheckReport["approvals"]["granted"];
 }
 
 export interface UsageReport {
@@ -77,8 +60,7 @@ export interface Registry extends SafelistGuard {
   subgraphHistory(actor: Actor, subgraph: string): Promise<SubgraphHistoryEntry[]>;
   subgraphs(actor: Actor): Promise<{ subgraph: string; version: number; routingUrl: string; owner: string }[]>;
   supergraph(actor: Actor, v?: number): Promise<SupergraphVersion>;
-  subgraphVersion(actor: Actor, subgraph: string, v?: number): Promise<SubgraphVersion>;
-  diff(actor: Actor, args: { from?: number; to?: number; subgraph?: string; sdl?: string }): Promise<{ from: string; to: string; changes: ChangeSet }>;
+  diff(actor: Actor, args: { from?: number; to?: number; subgraph?: string; sdl?: string }): Promise<DiffResult>;
   contracts(actor: Actor): Promise<Contract[]>;
   contract(actor: Actor, name: string): Promise<Contract & { history: Contract[] }>;
   setContract(actor: Actor, c: { name: string; description?: string; include: string[]; exclude: string[] }): Promise<Contract>;
@@ -120,16 +102,8 @@ export async function openRegistry(config: RegistryConfig, opts: RegistryOptions
   const recorder: UsageRecorder = createUsageRecorder(db, opts.usage);
   const guard = createSafelistGuard(db, { ttlMs: opts.safelistTtlMs });
 
-  const requireCurrent = async () => {
-    const cur = await store.current();
-    if (!cur) throw new RegistryError("UNKNOWN_VERSION", "the registry is empty: seed it (start the gateway once) or publish a subgraph");
-    return cur;
-  };
-  const supergraphVersion = async (v: number) => {
-    const s = await store.supergraph(v);
-    if (!s) throw new RegistryError("UNKNOWN_VERSION", `there is no supergraph version ${v}`);
-    return s;
-  };
+  const requireCurrent = () => requireSupergraph(store);
+  const supergraphVersion = (v: number) => requireSupergraph(store, v);
   const latestOf = async (subgraph: string) => (await store.subgraphVersions(subgraph)).at(-1);
 
   async function prepare(actor: Actor, raw: PublishInput) {
@@ -207,38 +181,12 @@ export async function openRegistry(config: RegistryConfig, opts: RegistryOptions
 
     async supergraphHistory(actor) {
       requireSteward(actor, "read the registry's history");
-      const all = await store.supergraphs();
-      const current = all[0]?.version;
-      const out: SupergraphHistoryEntry[] = [];
-      const seen = new Set<number>();
-      for (const s of [...all].reverse()) {
-        const approvals: CheckReport["approvals"]["granted"] = [];
-        for (const i of s.inputs) {
-          if (seen.has(i.id)) continue;
-          seen.add(i.id);
-          if (s.reason === "publish" || s.reason === "seed") approvals.push(...((await store.subgraphVersionById(i.id))?.report.approvals.granted ?? []));
-        }
-        const { sdl: _sdl, ...rest } = s;
-        out.push({ ...rest, current: s.version === current, approvals });
-      }
-      return out.reverse();
+      return supergraphHistory(store);
     },
 
     async subgraphHistory(actor, name) {
-      const subgraph = input(subgraphName, name, "subgraph");
-      const versions = await store.subgraphVersions(subgraph);
-      if (!versions.length) throw new RegistryError("UNKNOWN_SUBGRAPH", `no subgraph ${subgraph} has been published`);
       requireSteward(actor, "read the registry's history");
-      const current = new Set((await store.currentSubgraphs()).map((s) => s.id));
-      const out: SubgraphHistoryEntry[] = [];
-      for (const v of versions) {
-        out.push({
-          version: v.version, routingUrl: v.routingUrl, owner: v.owner, publisher: v.publisher, publishedAt: v.publishedAt, current: current.has(v.id),
-          supergraphVersions: await store.producedBy(v.id), approvals: v.report.approvals.granted, warnings: v.report.warnings,
-          changes: { breaking: v.report.changes.breaking.length, dangerous: v.report.changes.dangerous.length, safe: v.report.changes.safe.length },
-        });
-      }
-      return out;
+      return subgraphHistory(store, input(subgraphName, name, "subgraph"));
     },
 
     async subgraphs(actor) {
@@ -248,47 +196,14 @@ export async function openRegistry(config: RegistryConfig, opts: RegistryOptions
 
     async supergraph(actor, v) {
       requireSteward(actor, "read supergraph versions");
-      return v === undefined ? requireCurrent() : supergraphVersion(input(version, v, "version"));
-    },
-
-    async subgraphVersion(actor, name, v) {
-      requireSteward(actor, "read subgraph versions");
-      const subgraph = input(subgraphName, name, "subgraph");
-      const versions = await store.subgraphVersions(subgraph);
-      if (!versions.length) throw new RegistryError("UNKNOWN_SUBGRAPH", `no subgraph ${subgraph} has been published`);
-      if (v === undefined) return (await store.currentSubgraphs()).find((s) => s.subgraph === subgraph) ?? versions.at(-1)!;
-      const found = versions.find((x) => x.version === input(version, v, "version"));
-      if (!found) throw new RegistryError("UNKNOWN_VERSION", `subgraph ${subgraph} has no version ${v}`);
-      return found;
+      return requireSupergraph(store, v === undefined ? undefined : input(version, v, "version"));
     },
 
     async diff(actor, args) {
       requireSteward(actor, "compare versions");
-      if (args.subgraph !== undefined) {
-        const subgraph = input(subgraphName, args.subgraph, "subgraph");
-        const cur = await requireCurrent();
-        const others = (await store.currentSubgraphs()).filter((s) => s.subgraph !== subgraph).map((s) => ({ name: s.subgraph, url: s.routingUrl, sdl: s.sdl }));
-        const latest = await latestOf(subgraph);
-        if (!latest && args.sdl === undefined) throw new RegistryError("UNKNOWN_SUBGRAPH", `no subgraph ${subgraph} has been published`);
-        const versionSdl = async (v: number | undefined) => (v === undefined ? undefined : (await registry.subgraphVersion(actor, subgraph, v)).sdl);
-        const fromSdl = (await versionSdl(args.from)) ?? (args.to === undefined ? undefined : latest?.sdl);
-        const toSdl = args.sdl !== undefined ? input(sdlText, args.sdl, "sdl") : await versionSdl(args.to);
-        const compose = (sdl: string | undefined, label: string) => {
-          if (sdl === undefined) return cur.sdl;
-          const c = composeDetailed([...others, { name: subgraph, url: latest?.routingUrl ?? "http://localhost/graphql", sdl }]);
-          if (!c.ok) throw new RegistryError("COMPOSITION_FAILED", `${label} does not compose: ${c.errors[0]?.message}`, { composition: c.errors });
-          return c.supergraphSdl;
-        };
-        const fromLabel = args.from !== undefined ? `${subgraph}@${args.from}` : `supergraph@${cur.version}`;
-        const toLabel = args.sdl !== undefined ? `${subgraph} (given SDL)` : args.to !== undefined ? `${subgraph}@${args.to}` : `supergraph@${cur.version}`;
-        const a = compose(args.from !== undefined ? fromSdl : undefined, fromLabel);
-        const b = compose(toSdl, toLabel);
-        return { from: fromLabel, to: toLabel, changes: await schemaChanges(apiSchemaOf(a), apiSchemaOf(b)) };
-      }
-      const cur = await requireCurrent();
-      const from = args.from === undefined ? cur : await supergraphVersion(input(version, args.from, "from"));
-      const to = args.to === undefined ? cur : await supergraphVersion(input(version, args.to, "to"));
-      return { from: `supergraph@${from.version}`, to: `supergraph@${to.version}`, changes: await schemaChanges(apiSchemaOf(from.sdl), apiSchemaOf(to.sdl)) };
+      const num = (v: number | undefined, what: string) => (v === undefined ? undefined : input(version, v, what));
+      if (args.subgraph === undefined) return diffSupergraphs(store, num(args.from, "from"), num(args.to, "to"));
+      return diffSubgraph(store, input(subgraphName, args.subgraph, "subgraph"), { from: num(args.from, "from"), to: num(args.to, "to"), sdl: args.sdl === undefined ? undefined : input(sdlText, args.sdl, "sdl") });
     },
 
     async contracts(actor) {

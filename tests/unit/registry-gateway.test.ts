@@ -49,6 +49,7 @@ describe("seedFromFiles", () => {
     expect(seeded).toMatchObject({ version: 1, reason: "seed" });
     expect(supergraphFile(seeded!.sdl)).toBe(readFileSync(SUPERGRAPH_PATH, "utf8"));
     expect(seeded!.inputs).toHaveLength(6);
+    expect((await registry.store.subgraphVersion("civil-affairs", 1))?.sdl).toBe(sdlOf("civil-affairs")); // stored verbatim, Chinese included
     expect((await registry.subgraphs(steward)).map((s) => [s.subgraph, s.owner])).toEqual([
       ["access-log", "data-stewards"], ["civil-affairs", "civil-affairs"], ["elderly-care", "elderly-care"], ["insights", "data-stewards"], ["property-management", "property-management"], ["public-security", "public-security"],
     ]);
