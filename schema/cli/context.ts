@@ -13,10 +13,12 @@ import { publicError, RegistryError } from "../registry/errors";
 import { openRegistry, type Registry } from "../registry/registry";
 import type { Actor } from "../registry/types";
 import { renderReport } from "./render";
+import { remoteRegistry, type RegistryApi } from "./remote";
 
 export interface GlobalOptions {
   json?: boolean;
   token?: string;
+  registryUrl?: string;
 }
 
 /** What a command returns: data for --json, and the text a person reads. */
@@ -27,7 +29,7 @@ export interface Output {
   exitCode?: number;
 }
 
-export type Action = (ctx: { registry: Registry; actor: Actor }) => Promise<Output>;
+export type Action = (ctx: { registry: RegistryApi; actor: Actor }) => Promise<Output>;
 
 export async function authenticate(token: string | undefined): Promise<Actor> {
   if (!token) throw new RegistryError("UNAUTHENTICATED", "Sign in: pass --token <JWT> or set CG_TOKEN (mint one with `npm run token -- --role data-steward`).");
@@ -47,7 +49,8 @@ function print(out: Output, json: boolean) {
 
 export function fail(e: unknown, json: boolean): never {
   const err = publicError(e);
-  if (err.code === "INTERNAL_SERVER_ERROR") console.error(e); // the operator's own terminal: the detail helps
+  // Unexpected failures say nothing more unless the operator asks (CG_DEBUG=1): no stack traces by default.
+  if (err.code === "INTERNAL_SERVER_ERROR" && process.env.CG_DEBUG === "1") console.error(e);
   if (json) {
     process.stdout.write(JSON.stringify({ ok: false, code: err.code, message: err.message, ...(err.detail === undefined ? {} : { detail: err.detail }) }, null, 2) + "\n");
   } else {
@@ -64,7 +67,16 @@ export async function run(cmd: Command, action: Action): Promise<void> {
   const json = !!g.json;
   let registry: Registry | undefined;
   try {
-    const actor = await authenticate(g.token ?? process.env.CG_TOKEN);
+    const token = g.token ?? process.env.CG_TOKEN;
+    const url = g.registryUrl ?? process.env.CG_REGISTRY_URL;
+    if (url) {
+      // Another process's registry: it verifies the token and applies the role rules.
+      if (!token) await authenticate(undefined);
+      const out = await action({ registry: remoteRegistry(url, token!), actor: { sub: "remote", role: "remote", org: "" } });
+      print(out, json);
+      process.exit(out.exitCode ?? 0);
+    }
+    const actor = await authenticate(token);
     registry = await openRegistry(loadRegistryConfig());
     await registry.seedFromFiles();
     const out = await action({ registry, actor });

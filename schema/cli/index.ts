@@ -23,6 +23,7 @@ const program = new Command("schema")
   .description("Citizen Graph schema registry: publish and check subgraphs, contracts, client operations, approvals, usage")
   .option("--json", "machine-readable output")
   .option("--token <jwt>", "your token (default: CG_TOKEN)")
+  .option("--registry-url <url>", "use a running registry's HTTP API, e.g. http://127.0.0.1:4000 (default: CG_REGISTRY_URL; unset: open the registry's database directly)")
   .showHelpAfterError()
   .exitOverride();
 

@@ -69,7 +69,7 @@ export function createRegistryRoutes(opts: RegistryRoutesOptions): FastifyPlugin
 
     route("POST", "/registry/publish", async (actor, req) => {
       const r = await registry.publish(actor, body(publishBody, req));
-      return { subgraph: r.report.subgraph, subgraphVersion: r.subgraphVersion, supergraphVersion: r.supergraph.version, changed: r.changed, report: r.report };
+      return { subgraph: r.report.subgraph, subgraphVersion: r.subgraphVersion, supergraphVersion: r.supergraph.version, changed: r.changed, report: r.report, supergraph: r.supergraph };
     });
     route("POST", "/registry/check", async (actor, req) => {
       const report = await registry.check(actor, body(publishBody, req));
@@ -77,7 +77,7 @@ export function createRegistryRoutes(opts: RegistryRoutesOptions): FastifyPlugin
     });
     route("POST", "/registry/compose", async (actor) => {
       const r = await registry.compose(actor);
-      return { changed: r.changed, supergraphVersion: r.supergraph.version, inputs: r.supergraph.inputs };
+      return { changed: r.changed, supergraphVersion: r.supergraph.version, inputs: r.supergraph.inputs, supergraph: r.supergraph };
     });
     route("GET", "/registry/history", async (actor, req) => {
       const q = input(query({ subgraph: z.string().optional() }), req.query, "query");
@@ -96,7 +96,7 @@ export function createRegistryRoutes(opts: RegistryRoutesOptions): FastifyPlugin
     route("POST", "/registry/diff", async (actor, req) => registry.diff(actor, body(diffBody, req)));
     route("POST", "/registry/rollback", async (actor, req) => {
       const r = await registry.rollback(actor, body(rollbackBody, req).version);
-      return { supergraphVersion: r.supergraph.version, rollbackOf: r.supergraph.rollbackOf, changes: r.changes };
+      return { supergraphVersion: r.supergraph.version, rollbackOf: r.supergraph.rollbackOf, changes: r.changes, supergraph: r.supergraph };
     });
     route("GET", "/registry/contracts", async (actor) => ({ contracts: await registry.contracts(actor) }));
     route("GET", "/registry/contracts/:name", async (actor, req) => ({ contract: await registry.contract(actor, params(req).name) }));

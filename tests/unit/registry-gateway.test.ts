@@ -120,6 +120,9 @@ describe("recordUsage", () => {
     const served = await servedSince(registry.store.db, new Date(at.getTime() - 3_600_000), "grid-app");
     expect(served.map((s) => [s.contract, s.count, s.fields])).toEqual([[null, 3, ["ElderProfile.careLevel", "Query.priorityElders"]], ["property-company", 1, ["ElderProfile.careLevel", "Query.priorityElders"]]]);
     registry.recordUsage([{ ...e, purpose: "emergency-response" }]);
+    // Written by the recorder's own timer (flushMs 30), without a flush call.
+    const end = Date.now() + 5000;
+    while ((await servedSince(registry.store.db, new Date(at.getTime() - 3_600_000), "grid-app"))[0]?.count !== 4 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
     const report = await registry.usage(steward);
     const care = report.personalData.filter((u) => u.client === "grid-app" && u.field === "ElderProfile.careLevel");
     expect(care).toEqual([

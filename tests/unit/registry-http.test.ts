@@ -2,14 +2,15 @@
  * The registry's HTTP API (createRegistryRoutes) through app.inject, with the gateway's identity: the same
  * checks, codes and role rules as the CLI, on real edits of our subgraphs' SDL.
  */
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
 import { createIdentity } from "../../gateway/src/auth/identity";
 import { loadPolicy } from "../../gateway/src/governance/policy";
 import { createRegistryRoutes } from "../../schema/registry/http";
 import { openRegistry, type Registry } from "../../schema/registry/registry";
-import { edit, root, sdlOf, tempDir, TEST_SECRET, tokens } from "../helpers/registry";
+import { supergraphFile } from "../../schema/composition";
+import { edit, root, schemaCli, sdlOf, tempDir, TEST_SECRET, tokens, writeTemp } from "../helpers/registry";
 
 jest.setTimeout(120_000);
 
@@ -118,4 +119,18 @@ it("registers operations and turns safelist mode on, which the gateway's lookup 
   expect(await registry.isOperationAllowed("portal", "1.0", "f".repeat(64))).toBe(false);
   expect(await registry.isOperationAllowed("portal", "2.0", id)).toBe(false);
   expect(await registry.documentById(id)).toBe("query Communities {\n  communities {\n    id\n    name\n  }\n}");
+});
+
+it("the CLI uses a running registry over HTTP with --registry-url (the embedded registry stays the server's)", async () => {
+  const address = await app.listen({ port: 0, host: "127.0.0.1" });
+  const h = await schemaCli(dir, t.steward, ["history", "--registry-url", address]);
+  expect(h.code).toBe(0);
+  expect(h.json.versions[0]).toMatchObject({ version: 2, reason: "publish", approvals: [expect.objectContaining({ subject: "exposure:property-company:Building.colour" })] });
+  const out = join(dir, "remote-supergraph.graphql");
+  const forbidden = await schemaCli(dir, t.civil, ["publish", "public-security", writeTemp(dir, "ps.graphql", sdlOf("public-security")), "--registry-url", address]);
+  expect([forbidden.code, forbidden.json.code]).toEqual([1, "FORBIDDEN"]);
+  const same = await schemaCli(dir, t.security, ["publish", "public-security", writeTemp(dir, "ps.graphql", sdlOf("public-security")), "--registry-url", address, "--write", out]);
+  expect(same.code).toBe(0);
+  expect(same.json).toMatchObject({ changed: false, supergraphVersion: 2 });
+  expect(readFileSync(out, "utf8")).toBe(supergraphFile((await registry.currentSupergraph())!.sdl));
 });
