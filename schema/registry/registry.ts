@@ -73,6 +73,8 @@ export interface Registry extends SafelistGuard {
   usage(actor: Actor, args?: { days?: number; client?: string }): Promise<UsageReport>;
   setSafelist(actor: Actor, client: string, enabled: boolean): Promise<SafelistState>;
   safelists(actor: Actor): Promise<SafelistState[]>;
+  /** Every contract's API schema cut from the given (default: current) supergraph, for the gateway's /contracts/<name>/graphql endpoints. */
+  contractSchemas(supergraphSdl?: string): Promise<{ name: string; include: string[]; exclude: string[]; apiSchemaSdl: string }[]>;
   /** The current supergraph, for the gateway (no caller: the gateway's own read). */
   currentSupergraph(): Promise<SupergraphVersion | null>;
   /** Queues usage records (batched writes). */
@@ -300,6 +302,11 @@ export async function openRegistry(config: RegistryConfig, opts: RegistryOptions
     async safelists(actor) {
       requireSteward(actor, "list safelist modes");
       return listSafelists(db);
+    },
+
+    async contractSchemas(supergraphSdl) {
+      const sdl = supergraphSdl ?? (await requireCurrent()).sdl;
+      return (await listContracts(db)).map((c) => ({ name: c.name, include: c.include, exclude: c.exclude, apiSchemaSdl: contractSchema(sdl, c).apiSchemaSdl }));
     },
 
     currentSupergraph: () => store.current(),

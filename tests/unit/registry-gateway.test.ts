@@ -55,6 +55,8 @@ describe("seedFromFiles", () => {
     ]);
     expect(await registry.seedFromFiles()).toBeNull();
     expect((await registry.contracts(steward)).map((c) => c.name)).toEqual(["property-company", "public-portal"]);
+    const schemas = await registry.contractSchemas();
+    expect(schemas.map((c) => [c.name, c.apiSchemaSdl.includes("type Query")])).toEqual([["property-company", true], ["public-portal", true]]);
   });
 });
 

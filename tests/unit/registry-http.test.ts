@@ -121,6 +121,31 @@ it("registers operations and turns safelist mode on, which the gateway's lookup 
   expect(await registry.documentById(id)).toBe("query Communities {\n  communities {\n    id\n    name\n  }\n}");
 });
 
+it("diffs supergraph versions, subgraph versions and an SDL against the current graph", async () => {
+  const versions = await call("GET", "/registry/diff?from=1&to=2", t.steward);
+  expect(versions.body).toMatchObject({ from: "supergraph@1", to: "supergraph@2" });
+  expect(versions.body.changes.safe.map((c: { path?: string }) => c.path)).toContain("Building.colour");
+  const sub = await call("GET", "/registry/diff?subgraph=property-management&from=2&to=1", t.steward);
+  expect(sub.body.changes.breaking.map((c: { path?: string }) => c.path)).toEqual(["Building.colour"]);
+  const file = await call("POST", "/registry/diff", t.steward, { subgraph: "civil-affairs", sdl: edit(sdlOf("civil-affairs"), "  district: String!", "  district: Int!") });
+  expect(file.body.changes.breaking).toEqual([expect.objectContaining({ path: "StreetOffice.district" })]);
+  expect((await call("POST", "/registry/diff", t.steward, { subgraph: "civil-affairs", sdl: "type Query { x: Nope }" })).body.code).toBe("COMPOSITION_FAILED");
+});
+
+it("sets a contract's filter as a new row of its history; the contract schema follows", async () => {
+  const set = await call("PUT", "/registry/contracts/public-portal", t.steward, { include: ["public"], exclude: ["internal", "sensitive", "public-security"], description: "政务公开门户（修订）" });
+  expect(set.body.contract).toMatchObject({ name: "public-portal", exclude: ["internal", "sensitive", "public-security"], description: "政务公开门户（修订）" });
+  const show = await call("GET", "/registry/contracts/public-portal", t.steward);
+  expect(show.body.contract.history.map((h: { exclude: string[] }) => h.exclude.length)).toEqual([2, 3]);
+  const narrowed = await call("PUT", "/registry/contracts/partner", t.steward, { include: ["public"], exclude: [] });
+  expect(narrowed.status).toBe(200);
+  const schema = (await call("GET", "/registry/contracts/partner/schema", t.steward)).body.apiSchemaSdl as string;
+  expect(schema).toContain("communities: [Community!]!");
+  expect(schema).not.toContain("citizen(");
+  expect((await call("PUT", "/registry/contracts/Bad Name", t.steward, { include: [] })).body.code).toBe("BAD_USER_INPUT");
+  expect((await call("PUT", "/registry/contracts/x", t.property, { include: [] })).status).toBe(403);
+});
+
 it("the CLI uses a running registry over HTTP with --registry-url (the embedded registry stays the server's)", async () => {
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   const h = await schemaCli(dir, t.steward, ["history", "--registry-url", address]);
