@@ -30,9 +30,26 @@ export function readSupergraphConfig(path = CONFIG_PATH): SubgraphEntry[] {
 
 export type CompositionOutcome = { ok: true; supergraph: string } | { ok: false; errors: string[] };
 
+/** A subgraph's SDL text with its name and routing URL (from a file or from the schema registry). */
+export interface SubgraphSource {
+  name: string;
+  url: string;
+  sdl: string;
+}
+
+/** Composes subgraph SDL texts with @apollo/composition: the supergraph SDL (no header), or the errors. */
+export function composeSources(sources: SubgraphSource[]): ReturnType<typeof composeServices> {
+  return composeServices(sources.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) })));
+}
+
+/** The file content schema/supergraph.graphql holds for a composed supergraph SDL. */
+export const supergraphFile = (supergraphSdl: string) => HEADER + supergraphSdl + "\n";
+
+export const readSources = (entries = readSupergraphConfig()): SubgraphSource[] => entries.map((e) => ({ name: e.name, url: e.url, sdl: readFileSync(e.file, "utf8") }));
+
 /** Composes and returns the file content (header + supergraph SDL), or the composition errors. */
 export function compose(entries = readSupergraphConfig()): CompositionOutcome {
-  const result = composeServices(entries.map((e) => ({ name: e.name, url: e.url, typeDefs: parse(readFileSync(e.file, "utf8")) })));
+  const result = composeSources(readSources(entries));
   if (result.errors) return { ok: false, errors: result.errors.map((e) => e.message) };
-  return { ok: true, supergraph: HEADER + result.supergraphSdl + "\n" };
+  return { ok: true, supergraph: supergraphFile(result.supergraphSdl) };
 }

@@ -21,6 +21,20 @@ export const LIMIT_ERROR_CODES = {
   CSRF_BLOCKED: { status: 400, description: "Blocked as a potential cross-site request forgery: send `content-type: application/json` or a non-empty `apollo-require-preflight` header." },
 } as const satisfies Record<string, ErrorSpec>;
 
+/** Codes of the schema registry (schema/registry: CLI, HTTP API) and of safelist enforcement. */
+export const REGISTRY_ERROR_CODES = {
+  COMPOSITION_FAILED: { status: 422, description: "The subgraphs do not compose into a supergraph; the report names each error's subgraph, type and field." },
+  BREAKING_CHANGE: { status: 409, description: "The change breaks a registered client operation or one the gateway served within the usage window; the report names the client, operation and field." },
+  APPROVAL_REQUIRED: { status: 409, description: "The change downgrades a sensitivity class, takes over another department's field or newly exposes a field in a contract: a data steward must approve it first (`npm run schema -- approve`)." },
+  POLICY_LINT_FAILED: { status: 422, description: "The schema breaks a governance rule: a personal field without sensitivity class or owner, a missing description, a naming convention, or contract tags that do not match the class." },
+  UNKNOWN_SUBGRAPH: { status: 404, description: "No subgraph of that name has been published to the registry." },
+  UNKNOWN_VERSION: { status: 404, description: "No supergraph or subgraph version with that number is in the registry." },
+  UNKNOWN_CONTRACT: { status: 404, description: "No contract of that name is configured in the registry." },
+  FORBIDDEN: { status: 403, description: "The caller's role may not do this: data stewards may do everything, a department officer may check and publish only its own department's subgraph." },
+  OPERATION_NOT_REGISTERED: { status: 403, description: "The client is in safelist mode and the operation (by id) is not registered for its name and version." },
+  REGISTRY_UNAVAILABLE: { status: 503, description: "The schema registry's database could not be reached." },
+} as const satisfies Record<string, ErrorSpec>;
+
 export const ERROR_CODES = {
   ...DEPARTMENT_ERROR_CODES,
   EXPECTATION_FAILED: { status: 417, description: "The request's `Expect` header asks for something other than `100-continue`." },
@@ -40,10 +54,12 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, description: "Too many requests of this kind at once (e.g. cross-department findings, which scan the district): retry after the `Retry-After` seconds or a few seconds." },
   AUDIT_UNAVAILABLE: { status: 503, description: "The access record could not be written, so the personal data was not returned (fail closed)." },
   ...LIMIT_ERROR_CODES,
+  ...REGISTRY_ERROR_CODES,
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 export type LimitErrorCode = keyof typeof LIMIT_ERROR_CODES;
+export type RegistryErrorCode = keyof typeof REGISTRY_ERROR_CODES;
 
 /** Builds a client-facing error with a registered code. */
 export const apiError = (code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError => buildError(code, message, extra);

@@ -1,14 +1,14 @@
 /** The composed supergraph's API schema and governance rules, as the gateway reads them. */
 import { readFileSync } from "node:fs";
 import type { GraphQLSchema } from "graphql";
-import { Supergraph } from "@apollo/federation-internals";
 import { SUPERGRAPH_PATH } from "../../schema/composition";
+import { apiSchemaOf } from "../../schema/registry/composition";
 import { readGovernance, type SchemaGovernance } from "../../gateway/src/governance/requirements";
 
 export const supergraphSdl = (): string => readFileSync(SUPERGRAPH_PATH, "utf8");
 
 export function apiSchema(sdl = supergraphSdl()): GraphQLSchema {
-  return Supergraph.build(sdl.replace(/(@link\(url: "[^"]+"), for: SECURITY\)/g, "$1)")).apiSchema().toGraphQLJSSchema();
+  return apiSchemaOf(sdl);
 }
 
 export function governance(sdl = supergraphSdl()): SchemaGovernance {
