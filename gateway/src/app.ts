@@ -5,8 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
-import { readFileSync } from "node:fs";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloGateway } from "@apollo/gateway";
 import fastifyApollo from "@as-integrations/fastify";
@@ -18,7 +17,6 @@ import type { InsightsContext } from "./insights/service";
 import { enumLabels } from "./insights/labels";
 import { createIdentity } from "./auth/identity";
 import { loadPolicy } from "./governance/policy";
-import { readGovernance } from "./governance/requirements";
 import { governGateway, type GovernedContext } from "./governance/executor";
 import { openAuditStore, type AuditStore } from "./audit/store";
 import { openAuditWriter } from "./audit/writer-client";
@@ -29,6 +27,9 @@ import { errorBody } from "../../subgraphs/kit/contract/errors";
 import { apiError, isRegisteredCode, type ErrorCode } from "./errors";
 import { clientRequestId } from "./plugins/request-id";
 import type { ExecutorPlugin } from "./governance/executor";
+import { openSupergraph, type ServedSupergraph } from "./supergraph";
+import { CONTRACT_ROUTE, createContractSchemas } from "./plugins/contracts";
+import { createRegistryRoutes } from "../../schema/registry/http";
 
 export type GatewayContext = GovernedContext;
 
@@ -45,6 +46,8 @@ export interface BuiltGateway {
   app: FastifyInstance;
   server: ApolloServer<GatewayContext>;
   audit: AuditStore;
+  /** Where the supergraph comes from (and the registry, when it is one). */
+  supergraph: ServedSupergraph;
 }
 
 export interface BuildOptions {
@@ -76,26 +79,27 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     },
     clientErrorHandler,
   });
-  const supergraphSdl = readFileSync(config.supergraphPath, "utf8");
+  const supergraph = await openSupergraph(config, app.log);
+  const supergraphSdl = supergraph.initialSdl;
   const policy = loadPolicy(config.policyPath);
   // The embedded (PGlite) log runs in its own writer process; PostgreSQL is reached directly.
   const audit = options.audit ?? (!config.governance ? DISABLED_AUDIT : config.audit.databaseUrl ? await openAuditStore(config.audit) : await openAuditWriter(config.audit));
-  const gov = readGovernance(supergraphSdl);
   const state = options.state ?? (config.redisUrl ? createRedisState(config.redisUrl, config.redisKeyPrefix) : createMemoryState());
+  const authenticate = config.governance ? createIdentity({ ...config.auth, knownRoles: Object.keys(policy.roles), state }) : undefined;
+  const registry = supergraph.registry;
+  const source = supergraph.source;
   const plugins = createPipeline({
     config,
-    governance: config.governance ? { authenticate: createIdentity({ ...config.auth, knownRoles: Object.keys(policy.roles), state }), gov, policy, audit } : undefined,
+    governance: authenticate ? { authenticate, policy, audit } : undefined,
+    registry: registry && source ? { guard: registry, record: (e) => registry.recordUsage(e), contracts: createContractSchemas(registry, () => source.version).get } : undefined,
     state,
     log: app.log,
   });
   for (const p of plugins) p.http?.(app);
 
   const insights: InsightsContext = { idKey: config.signingSecret, labels: enumLabels(supergraphSdl) };
-  // Apollo Gateway refuses supergraphs whose SECURITY features (@requiresScopes, @policy) it cannot enforce.
-  // Ours enforces them (governance/), so the gateway gets the supergraph without that purpose marker.
-  const gatewaySdl = supergraphSdl.replace(/(@link\(url: "[^"]+"), for: SECURITY\)/g, "$1)");
   const services = createServiceBuilder(config, insights, policy, () => audit, app.log);
-  const gateway = new ApolloGateway({ supergraphSdl: gatewaySdl, buildService: services.build });
+  const gateway = new ApolloGateway({ supergraphSdl: supergraph.supergraphSdl, buildService: services.build });
   const executorPlugins = plugins.map((p) => p.executor).filter((p): p is ExecutorPlugin => !!p);
   if (config.governance && !plugins.some((p) => p.name === "authorization" && p.executor)) throw new Error("governance is on but the pipeline has no authorization plugin");
   const server = new ApolloServer<GatewayContext>({
@@ -126,17 +130,21 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     if (failures.length) throw new Error(`insights query failed: ${failures.map((e) => `${String(e.extensions?.code)} ${e.message}`).join("; ")}`);
     return (data ?? {}) as Record<string, unknown>;
   };
-  await app.register(fastifyApollo(server), {
-    path: "/graphql",
-    context: async (req): Promise<GatewayContext> => {
+  const context = async (req: FastifyRequest): Promise<GatewayContext> => {
       const purpose = req.headers["x-purpose"];
-      const base = { requestId: String(req.id), clientRequestId: clientRequestId(req) };
+      const contract = req.routeOptions.url === CONTRACT_ROUTE ? (req.params as { name: string }).name : undefined;
+      const base = { requestId: String(req.id), clientRequestId: clientRequestId(req), client: req.client, ...(contract ? { contract } : {}) };
       if (!config.governance) return { ...base, purpose: null, ungoverned: true };
       // A repeated x-purpose header is ambiguous: it is passed on as given and is then no known purpose.
       const declared = Array.isArray(purpose) ? purpose.join(",") : purpose;
       return { ...base, caller: req.caller, purpose: typeof declared === "string" && declared ? declared : null };
-    },
-  });
+  };
+  await app.register(fastifyApollo(server), { path: "/graphql", context });
+  if (registry && source && authenticate) {
+    // Each contract at its own endpoint (plugins/contracts), and the registry's API for pipelines.
+    await app.register(fastifyApollo(server), { path: CONTRACT_ROUTE, context });
+    await app.register(createRegistryRoutes({ registry, authenticate }));
+  }
   app.get("/health", { config: { public: true } }, async () => ({ status: "ok" }));
   // Fastify drains HTTP connections on close; Apollo Server then stops.
   app.addHook("onClose", async () => {
@@ -144,6 +152,7 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     await services.close();
     if (!options.audit) await audit.close();
     if (!options.state) await state.close();
+    await supergraph.close();
   });
-  return { app, server, audit };
+  return { app, server, audit, supergraph };
 }

@@ -9,12 +9,14 @@ import { z } from "zod";
 import { DEPARTMENT_RECORDS } from "../../subgraphs/departments";
 import { loadOrCreateSecret, secretFile } from "../../subgraphs/kit/contract/secrets";
 import { bool, envVar, int, logLevel, postgresUrl, readEnv } from "../../subgraphs/kit/contract/env";
+import { loadRegistryConfig, type RegistryConfig } from "../../schema/registry/config";
 import { LIMIT_DEFAULTS, type LimitOptions } from "./plugins/limits";
 
 export const GATEWAY_VARS = {
   PORT: envVar(int(0, 65535, 4000), "4000", "gateway port"),
   HOST: envVar(z.string().default("127.0.0.1"), "127.0.0.1", "interface the gateway and subgraphs listen on"),
-  SUPERGRAPH_PATH: envVar(z.string().default(join(__dirname, "../../schema/supergraph.graphql")), "schema/supergraph.graphql", "composed supergraph the gateway serves"),
+  SUPERGRAPH_SOURCE: envVar(z.enum(["registry", "file"]).default("registry"), "registry", "where the gateway's supergraph comes from: `registry` — the schema registry's current version, swapped live when a new one is published (seeded from the SDL files on first start), with the registry's HTTP API, contract endpoints, safelists and usage records; `file` — `SUPERGRAPH_PATH`, fixed until restart, none of those"),
+  SUPERGRAPH_PATH: envVar(z.string().default(join(__dirname, "../../schema/supergraph.graphql")), "schema/supergraph.graphql", "composed supergraph the gateway serves with `SUPERGRAPH_SOURCE=file` (and the fallback of an empty registry)"),
   SUBGRAPH_TIMEOUT_MS: envVar(int(100, 600_000, 15_000), "15000", "deadline for one department's whole answer (connect, headers, body); answers over 64 MB are refused too — either way the department's fields are null with `SUBGRAPH_UNAVAILABLE`"),
   SUBGRAPH_CONNECTIONS: envVar(int(1, 1024, 32), "32", "keep-alive connections per department; requests beyond them wait for a free one"),
   SUBGRAPH_COALESCE: envVar(z.enum(["on", "off"]).default("on"), "on", "identical subgraph queries in flight at the same time for the same caller (same signed caller context) share one answer; nothing is kept after it arrives; `off` sends every one"),
@@ -58,6 +60,10 @@ export type GatewayConfig = {
   port: number;
   host: string;
   supergraphPath: string;
+  /** `registry`: the schema registry's current supergraph, live; `file`: supergraphPath. */
+  supergraphSource: "registry" | "file";
+  /** The schema registry (used with supergraphSource `registry`). */
+  registry: RegistryConfig;
   logLevel: z.infer<typeof logLevel>;
   introspection: boolean;
   bodyLimit: number;
@@ -109,6 +115,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     port: e.PORT,
     host: e.HOST,
     supergraphPath: resolve(e.SUPERGRAPH_PATH),
+    supergraphSource: e.SUPERGRAPH_SOURCE,
+    registry: loadRegistryConfig(env),
     logLevel: e.LOG_LEVEL,
     introspection: e.INTROSPECTION,
     bodyLimit: e.BODY_LIMIT,

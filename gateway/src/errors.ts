@@ -31,6 +31,7 @@ export const REGISTRY_ERROR_CODES = {
   UNKNOWN_VERSION: { status: 404, description: "No supergraph or subgraph version with that number is in the registry." },
   UNKNOWN_CONTRACT: { status: 404, description: "No contract of that name is configured in the registry." },
   FORBIDDEN: { status: 403, description: "The caller's role may not do this: data stewards may do everything, a department officer may check and publish only its own department's subgraph." },
+  PERSISTED_DOCUMENT_NOT_FOUND: { status: 400, description: "The request's `documentId` is not the id of a registered operation (`npm run schema -- operations`)." },
   OPERATION_NOT_REGISTERED: { status: 403, description: "The client is in safelist mode and the operation (by id) is not registered for its name and version." },
   REGISTRY_UNAVAILABLE: { status: 503, description: "The schema registry's database could not be reached." },
 } as const satisfies Record<string, ErrorSpec>;
@@ -39,7 +40,7 @@ export const ERROR_CODES = {
   ...DEPARTMENT_ERROR_CODES,
   EXPECTATION_FAILED: { status: 417, description: "The request's `Expect` header asks for something other than `100-continue`." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: "The body's content type is not one GraphQL requests use: send `application/json`." },
-  NOT_FOUND: { status: 404, description: "No such endpoint: GraphQL is served at `/graphql` (and health at `/health`)." },
+  NOT_FOUND: { status: 404, description: "No such endpoint: GraphQL is served at `/graphql` and `/contracts/<name>/graphql` (the registry's API under `/registry/`, health at `/health`)." },
   PERSISTED_QUERY_NOT_SUPPORTED: { status: 400, description: "Automatic persisted queries are off (their cache would be shared by all callers): send the query text." },
   RESERVED_NAME: { status: 400, description: "An alias starts with `_cg_`, which the gateway reserves for the ids it adds for the access log." },
   OPERATION_RESOLUTION_FAILURE: { status: 400, description: "The operation to run cannot be chosen: `operationName` is not in the document (or empty), several operations and no name, or the operation is a mutation or subscription, which this graph does not have." },

@@ -4,10 +4,13 @@ import { buildGateway } from "./app";
 
 async function main() {
   const config = withSecrets(loadGatewayConfig());
-  const { app } = await buildGateway(config);
+  const { app, supergraph } = await buildGateway(config);
   for (const w of config.warnings) app.log.warn(w);
   await app.listen({ port: config.port, host: config.host });
   app.log.info({ url: `http://${config.host}:${config.port}/graphql` }, "gateway ready");
+  // `npm run schema` on this machine reaches the embedded registry through this gateway's API.
+  const addr = app.server.address();
+  supergraph.announce(`http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${typeof addr === "object" && addr ? addr.port : config.port}`);
   const stop = () => void app.close().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

@@ -1,15 +1,16 @@
 /**
  * The gateway's request pipeline: one ordered list of one-capability plugins (./plugins/*), the only place
  * where they are put together. Order matters within each layer:
- * - HTTP: host → request id → errors → identity → rate limit → batching → persisted queries → CSRF;
- * - GraphQL: landing page, limits (parse and validation), operation resolution → input validation → cost;
+ * - HTTP: host → request id → errors → identity → rate limit → client identity → batching → persisted
+ *   queries → persisted documents → CSRF → contracts;
+ * - GraphQL: landing page, limits (parse and validation), operation resolution → contracts → safelist →
+ *   input validation → cost → usage reporting;
  * - governance (around the executor): purpose → authorization → masking → access record.
  */
 import type { GatewayConfig } from "./config";
 import type { AuditStore } from "./audit/store";
 import type { Authenticate } from "./auth/identity";
 import type { Policy } from "./governance/policy";
-import type { SchemaGovernance } from "./governance/requirements";
 import type { GatewayPlugin } from "./plugins/types";
 import { createHostPlugin } from "./plugins/host";
 import { createRequestIdPlugin } from "./plugins/request-id";
@@ -29,36 +30,52 @@ import { createPurposePlugin } from "./plugins/purpose";
 import { createAuthorizationPlugin } from "./plugins/authorization";
 import { createMaskingPlugin } from "./plugins/masking";
 import { createAccessRecordPlugin } from "./plugins/access-record";
+import { createClientIdentityPlugin } from "./plugins/client-identity";
+import { createPersistedDocumentsPlugin } from "./plugins/persisted-documents";
+import { createContractsPlugin } from "./plugins/contracts";
+import { createSafelistPlugin } from "./plugins/safelist";
+import { createUsageReportingPlugin } from "./plugins/usage-reporting";
+import type { SafelistGuard } from "../../schema/registry/safelist";
+import type { UsageEntry } from "../../schema/registry/usage";
+import type { GraphQLSchema } from "graphql";
 
 export interface PipelineDeps {
   config: GatewayConfig;
   /** Absent with governance off (benchmarks only). */
-  governance?: { authenticate: Authenticate; gov: SchemaGovernance; policy: Policy; audit: AuditStore };
+  governance?: { authenticate: Authenticate; policy: Policy; audit: AuditStore };
+  /** The schema registry's per-request services (absent when the supergraph is a file). */
+  registry?: { guard: SafelistGuard; record: (entries: UsageEntry[]) => void; contracts: () => Promise<Map<string, GraphQLSchema>> };
   /** State shared by gateway processes (rate limits). */
   state: SharedState;
   log: { error(o: unknown, m: string): void; warn(o: unknown, m: string): void };
 }
 
-export function createPipeline({ config, governance, state, log }: PipelineDeps): GatewayPlugin[] {
+export function createPipeline({ config, governance, registry, state, log }: PipelineDeps): GatewayPlugin[] {
   const g = governance;
+  const r = registry;
   return [
     createHostPlugin(),
     createRequestIdPlugin(),
     createHttpErrorsPlugin(),
     ...(g ? [createIdentityPlugin({ authenticate: g.authenticate }), createRateLimitPlugin({ state, perSecond: config.rateLimit.perSecond, burst: config.rateLimit.burst, log })] : []),
+    createClientIdentityPlugin(),
     createBatchingPlugin({ maxBatch: config.limits.maxBatch }),
     createPersistedQueriesPlugin(),
+    ...(r ? [createPersistedDocumentsPlugin({ guard: r.guard })] : []),
     createCsrfPlugin(),
+    ...(r ? [createContractsPlugin({ schemas: r.contracts })] : []),
     createLandingPagePlugin(),
     createLimitsPlugin(config.limits),
     createOperationResolutionPlugin(),
+    ...(r ? [createSafelistPlugin({ guard: r.guard })] : []),
     createInputValidationPlugin(),
     createCostPlugin({ maxCost: config.limits.maxCost, heavyCost: config.heavy.cost, maxHeavy: config.heavy.max, maxHeavyWaiting: config.heavy.waiting }),
+    ...(r ? [createUsageReportingPlugin({ record: r.record, log })] : []),
     ...(g
       ? [
-          createPurposePlugin({ gov: g.gov, policy: g.policy }),
-          createAuthorizationPlugin({ gov: g.gov, policy: g.policy, mode: config.authzMode }),
-          createMaskingPlugin({ gov: g.gov, policy: g.policy }),
+          createPurposePlugin({ policy: g.policy }),
+          createAuthorizationPlugin({ policy: g.policy, mode: config.authzMode }),
+          createMaskingPlugin({ policy: g.policy }),
           createAccessRecordPlugin({ audit: g.audit, log }),
         ]
       : []),

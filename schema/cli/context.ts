@@ -14,6 +14,7 @@ import { openRegistry, type Registry } from "../registry/registry";
 import type { Actor } from "../registry/types";
 import { renderReport } from "./render";
 import { remoteRegistry, type RegistryApi } from "./remote";
+import { registryHolder } from "../registry/holder";
 
 export interface GlobalOptions {
   json?: boolean;
@@ -68,7 +69,9 @@ export async function run(cmd: Command, action: Action): Promise<void> {
   let registry: Registry | undefined;
   try {
     const token = g.token ?? process.env.CG_TOKEN;
-    const url = g.registryUrl ?? process.env.CG_REGISTRY_URL;
+    // The embedded registry can be open in one process only: while a gateway serves it, go through its API.
+    const rc = loadRegistryConfig();
+    const url = g.registryUrl ?? process.env.CG_REGISTRY_URL ?? (rc.databaseUrl ? undefined : registryHolder(rc.dataDir) ?? undefined);
     if (url) {
       // Another process's registry: it verifies the token and applies the role rules.
       if (!token) await authenticate(undefined);
@@ -77,7 +80,7 @@ export async function run(cmd: Command, action: Action): Promise<void> {
       process.exit(out.exitCode ?? 0);
     }
     const actor = await authenticate(token);
-    registry = await openRegistry(loadRegistryConfig());
+    registry = await openRegistry(rc);
     await registry.seedFromFiles();
     const out = await action({ registry, actor });
     await registry.close();

@@ -43,8 +43,10 @@ describeScaled("two gateway processes sharing Redis and PostgreSQL", () => {
     for (const mod of SUBGRAPHS) departments.push(await startDepartment(mod, { port: 0, dataDir: join(dataDir, departmentRecord(mod.name).folder), signingSecret: secret, logLevel: "silent" }));
     const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
     await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${dbName}"`);
+    for (const n of [dbName, `${dbName}_registry`]) {
+      await admin.query(`DROP DATABASE IF EXISTS "${n}" WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE "${n}"`);
+    }
     await admin.end();
     const ports = await freePorts(2);
     env = {
@@ -55,6 +57,8 @@ describeScaled("two gateway processes sharing Redis and PostgreSQL", () => {
       INTERNAL_SIGNING_SECRET: secret,
       AUTH_JWT_SECRET: jwtSecret,
       AUDIT_DATABASE_URL: databaseUrl(dbName),
+      // Both gateways on one schema registry (an empty one: the first to start seeds it, the other waits).
+      REGISTRY_DATABASE_URL: databaseUrl(`${dbName}_registry`),
       REDIS_URL,
       REDIS_KEY_PREFIX: prefix,
       RATE_LIMIT_PER_SECOND: "1",
@@ -81,7 +85,7 @@ describeScaled("two gateway processes sharing Redis and PostgreSQL", () => {
   afterAll(async () => {
     await Promise.all(gateways.map((g) => new Promise<void>((res) => (g.proc.exitCode !== null ? res() : (g.proc.once("exit", () => res()), g.proc.kill("SIGTERM"))))));
     await Promise.all(departments.map((d) => d.app.close()));
-    await dropDatabases([dbName]);
+    await dropDatabases([dbName, `${dbName}_registry`]);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -103,6 +103,15 @@ describe("npm start", () => {
     expect(c.residences.length).toBeGreaterThan(0);
   });
 
+  it("serves the schema registry's supergraph, and `npm run schema` reaches the registry through the running gateway", async () => {
+    // The embedded registry is open in the gateway; the CLI finds the gateway from the holder file and uses its API.
+    expect(existsSync(join(dataDir, "registry.holder.json"))).toBe(true);
+    const steward = await cli("schema/cli/token.ts", ["--role", "data-steward"]);
+    const history = await runCli("schema/cli/index.ts", ["history", "--json"], { DATA_DIR: dataDir, CG_TOKEN: steward.out.trim() });
+    expect(history.code).toBe(0);
+    expect(JSON.parse(history.stdout).versions[0]).toMatchObject({ version: 1, reason: "seed" });
+  });
+
   it("serves a grid's priority elders", async () => {
     const res = await post(gateway, { query: operation("GridPriorityElders"), variables: { gridId: "G-0101", first: 5 } }, auth);
     expect(res.body.errors).toBeUndefined();

@@ -1,5 +1,7 @@
 /** Helpers for the schema registry's tests: temp data folders, tokens, SDL edits of our real subgraphs, the CLI. */
 import { execFile } from "node:child_process";
+import { createServer } from "node:http";
+import { graphql, type GraphQLSchema } from "graphql";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -79,4 +81,21 @@ export async function schemaCli(dataDir: string, token: string | undefined, args
     throw new Error(`schema ${args.join(" ")}: no JSON on stdout (exit ${code}):\n${stdout}\n${stderr}`);
   }
   return { code, json, stderr };
+}
+
+/** A department that is not ours (a subgraph joining at run time): a plain HTTP server answering GraphQL from `schema`. */
+export async function serveSubgraph(schema: GraphQLSchema, onRequest: () => void = () => undefined): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", async () => {
+      onRequest();
+      const { query, variables } = JSON.parse(body);
+      const result = await graphql({ schema, source: query, variableValues: variables });
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify(result));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`, close: () => new Promise((r) => server.close(() => r())) };
 }

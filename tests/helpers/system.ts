@@ -10,6 +10,7 @@ import { startDepartment, type RunningDepartment } from "../../subgraphs/kit/ser
 import type { Department } from "../../subgraphs/departments";
 import { buildGateway } from "../../gateway/src/app";
 import { loadGatewayConfig } from "../../gateway/src/config";
+import type { ServedSupergraph } from "../../gateway/src/supergraph";
 import { fixtureDir } from "./fixtures";
 import { randomBytes } from "node:crypto";
 import { mintToken, type MintOptions } from "../../gateway/src/auth/mint";
@@ -33,6 +34,10 @@ export interface System {
   as(o: MintOptions, purpose?: string): Promise<Record<string, string>>;
   audit: AuditStore;
   signingSecret: string;
+  /** Where the gateway's supergraph comes from (the registry with `gateway: { supergraphSource: "registry" }`). */
+  supergraph: ServedSupergraph;
+  /** The gateway's data folder (the embedded registry lives in it). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -86,8 +91,8 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     await Promise.all(Object.values(subgraphs).map((s) => s.app.close()));
     throw e;
   }
-  const base = loadGatewayConfig({ DATA_DIR: dataDir, AUTH_JWT_SECRET: jwtSecret, INTERNAL_SIGNING_SECRET: signingSecret });
-  const { app, audit } = await buildGateway({
+  const base = loadGatewayConfig({ DATA_DIR: dataDir, AUTH_JWT_SECRET: jwtSecret, INTERNAL_SIGNING_SECRET: signingSecret, SUPERGRAPH_SOURCE: "file" });
+  const { app, audit, supergraph } = await buildGateway({
     ...base,
     ...opts.gateway,
     port: 0,
@@ -109,6 +114,8 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     as,
     audit,
     signingSecret,
+    supergraph,
+    dataDir,
     gql: (query, variables, headers) => post(gatewayUrl, { query, variables }, headers ?? officer) as Promise<GqlResponse<any>>,
     async stop() {
       await app.close();

@@ -4,19 +4,18 @@
  * and a real Apollo Gateway that takes a fifth department from a publish, without a restart or code change.
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { buildSubgraphSchema } from "@apollo/subgraph";
-import { graphql, parse } from "graphql";
+import { parse } from "graphql";
 import { SUPERGRAPH_PATH, supergraphFile } from "../../schema/composition";
 import { withoutSecurityPurpose } from "../../schema/registry/composition";
 import { openRegistry, type Registry } from "../../schema/registry/registry";
 import { createSupergraphSource, readCache } from "../../schema/registry/supergraph-source";
 import { servedSince } from "../../schema/registry/usage";
 import { SYSTEM_ACTOR } from "../../schema/registry/types";
-import { edit, sdlOf, tempDir } from "../helpers/registry";
+import { edit, sdlOf, serveSubgraph, tempDir } from "../helpers/registry";
 
 jest.setTimeout(120_000);
 
@@ -152,24 +151,13 @@ type HousingOffice {
   name: String!
 }
 `;
-  let server: Server;
+  let server: Awaited<ReturnType<typeof serveSubgraph>>;
   let url: string;
   beforeAll(async () => {
-    const schema = buildSubgraphSchema([{ typeDefs: parse(HOUSING), resolvers: { Query: { housingOffices: () => [{ name: "安和街道住房保障办公室" }] } } }]);
-    server = createServer((req, res) => {
-      let body = "";
-      req.on("data", (c) => (body += c));
-      req.on("end", async () => {
-        const { query, variables } = JSON.parse(body);
-        const result = await graphql({ schema, source: query, variableValues: variables });
-        res.setHeader("content-type", "application/json");
-        res.end(JSON.stringify(result));
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-    url = `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`;
+    server = await serveSubgraph(buildSubgraphSchema([{ typeDefs: parse(HOUSING), resolvers: { Query: { housingOffices: () => [{ name: "安和街道住房保障办公室" }] } } }]));
+    url = server.url;
   });
-  afterAll(() => new Promise((r) => server.close(r)));
+  afterAll(() => server.close());
 
   it("serves the new subgraph's fields after the publish, with no gateway code change", async () => {
     const source = createSupergraphSource(registry, { pollMs: 25, cacheFile: join(dir, "gw3", "s.graphql"), transform: withoutSecurityPurpose });

@@ -14,6 +14,7 @@ import { Kind, type DocumentNode, type GraphQLError, type GraphQLSchema, type Op
 import { apiError, ERROR_CODES, type ErrorCode } from "../errors";
 import type { Caller } from "../auth/identity";
 import { inlineOperation } from "./inline";
+import { readGovernance, type SchemaGovernance } from "./requirements";
 
 export interface GovernedContext {
   /** The gateway's own id of the request (never taken from the client). */
@@ -25,6 +26,10 @@ export interface GovernedContext {
   purpose: string | null;
   /** Governance is off (GOVERNANCE=off, benchmarks only): no caller, district-wide system access. */
   ungoverned?: boolean;
+  /** The client as it names itself (apollographql-client-name / -version): safelists and usage records. */
+  client?: { name: string; version: string };
+  /** The contract endpoint the request came through (`/contracts/<name>/graphql`). */
+  contract?: string;
 }
 
 export type ExecutionResult = Awaited<ReturnType<GatewayExecutor>>;
@@ -35,9 +40,11 @@ export interface GovernedOperation {
   context: GovernedContext;
   caller: Caller;
   schema: GraphQLSchema;
+  /** The governance rules (classes, owners, scopes) of the supergraph `schema` was built from. */
+  gov: SchemaGovernance;
   /** The operation Apollo resolved, fragments inlined. */
   operation: OperationDefinitionNode;
-  /** Identifies the operation text (query hash and operation name), for plugins' caches. */
+  /** Identifies the operation text (query hash and operation name) and the supergraph version, for plugins' caches. */
   key: string;
   /** The purpose in force (declared, or the role's default), once the purpose plugin has run. */
   purpose: string | null;
@@ -70,7 +77,15 @@ function refuse(rc: GatewayGraphQLRequestContext, r: Refusal): ExecutionResult {
   return { errors: r.errors ?? [apiError(r.code, r.message, { ...r.extensions, http: { status } })] };
 }
 
-export function createGovernedExecutor(executor: GatewayExecutor, getSchema: () => GraphQLSchema, plugins: readonly ExecutorPlugin[], log: { error(o: unknown, m: string): void }): GatewayExecutor {
+/** The schema being served and its governance rules, swapped together when the supergraph changes. */
+export interface GovernedSchema {
+  schema: GraphQLSchema;
+  gov: SchemaGovernance;
+  /** Changes with every supergraph served (part of plugins' cache keys). */
+  generation: number;
+}
+
+export function createGovernedExecutor(executor: GatewayExecutor, getSchema: () => GovernedSchema | undefined, plugins: readonly ExecutorPlugin[], log: { error(o: unknown, m: string): void }): GatewayExecutor {
   const inlined = new WeakMap<OperationDefinitionNode, OperationDefinitionNode>();
   return async (rc) => {
     const context = rc.context as unknown as GovernedContext;
@@ -84,13 +99,17 @@ export function createGovernedExecutor(executor: GatewayExecutor, getSchema: () 
       operation = expanded;
       inlined.set(rc.operation, operation);
     }
+    // Fail closed: a supergraph whose governance rules could not be read serves nothing.
+    const served = getSchema();
+    if (!served) return refuse(rc, new Refusal("INTERNAL_SERVER_ERROR", "Internal server error"));
     const op: GovernedOperation = {
       rc,
       context,
       caller: context.caller,
-      schema: getSchema(),
+      schema: served.schema,
+      gov: served.gov,
       operation,
-      key: `${rc.queryHash}:${rc.operation.name?.value ?? ""}`,
+      key: `${served.generation}:${rc.queryHash}:${rc.operation.name?.value ?? ""}`,
       purpose: context.purpose,
       errors: [],
       state: {},
@@ -127,18 +146,32 @@ export function createGovernedExecutor(executor: GatewayExecutor, getSchema: () 
 /** The one operation of a document Apollo resolved, as a standalone document node. */
 export const single = (op: OperationDefinitionNode): DocumentNode => ({ kind: Kind.DOCUMENT, definitions: [op] });
 
-/** Wraps an ApolloGateway so Apollo Server runs every operation through the governed executor. */
+/**
+ * Wraps an ApolloGateway so Apollo Server runs every operation through the governed executor. The governance
+ * rules are read from each supergraph the gateway loads (from the file or, live, from the schema registry),
+ * so a new version's classes, owners and scopes apply from its first request. A supergraph whose rules
+ * cannot be read is served by nothing: every operation is refused until a readable one arrives.
+ */
 export function governGateway(gateway: ApolloGateway, plugins: readonly ExecutorPlugin[], log: { error(o: unknown, m: string): void }): GatewayInterface {
-  let schema: GraphQLSchema | undefined;
+  let served: GovernedSchema | undefined;
+  let generation = 0;
+  const serve = (schema: GraphQLSchema, supergraphSdl: string) => {
+    try {
+      served = { schema, gov: readGovernance(supergraphSdl), generation: ++generation };
+    } catch (e) {
+      served = undefined;
+      log.error({ err: e }, "the supergraph's governance rules could not be read; every operation is refused");
+    }
+  };
   return {
     async load(options) {
+      // The first supergraph arrives through onSchemaLoadOrUpdate (registered by Apollo Server before load).
       const loaded = await gateway.load(options as Parameters<ApolloGateway["load"]>[0]);
-      schema = loaded.schema;
-      return { schema: loaded.schema, executor: createGovernedExecutor(loaded.executor as unknown as GatewayExecutor, () => schema!, plugins, log) };
+      return { schema: loaded.schema, executor: createGovernedExecutor(loaded.executor as unknown as GatewayExecutor, () => served, plugins, log) };
     },
     onSchemaLoadOrUpdate(cb) {
       return gateway.onSchemaLoadOrUpdate((s) => {
-        schema = s.apiSchema;
+        serve(s.apiSchema, s.coreSupergraphSdl);
         cb(s);
       });
     },

@@ -14,11 +14,9 @@ import { authorize, type AuthorizedOperation } from "../governance/authorize";
 import { Refusal, type GovernedOperation } from "../governance/executor";
 import type { GatewayPlugin } from "./types";
 import type { Policy } from "../governance/policy";
-import type { SchemaGovernance } from "../governance/requirements";
 import { setDenied } from "../governance/response";
 
 export interface AuthorizationPluginOptions {
-  gov: SchemaGovernance;
   policy: Policy;
   mode: "filter" | "reject";
 }
@@ -40,7 +38,7 @@ export function createAuthorizationPlugin(opts: AuthorizationPluginOptions): Gat
       const key = `${op.key}|${op.caller.role}|${op.caller.scopes.join(" ")}|${op.purpose ?? ""}`;
       let plan = plans.get(key);
       if (!plan) {
-        const auth = authorize(op.schema, op.operation, opts.gov, opts.policy, op.caller, op.purpose);
+        const auth = authorize(op.schema, op.operation, op.gov, opts.policy, op.caller, op.purpose);
         const executed = auth.document ? (auth.document.definitions[0] as OperationDefinitionNode) : null;
         plan = { auth, executed, queryHash: auth.document ? createHash("sha256").update(print(auth.document)).digest("hex") : undefined };
         plans.set(key, plan);

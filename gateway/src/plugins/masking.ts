@@ -7,12 +7,10 @@
 import type { GatewayPlugin } from "./types";
 import { maskValue } from "../governance/mask";
 import type { Policy } from "../governance/policy";
-import type { SchemaGovernance } from "../governance/requirements";
 import { processResponse, type AccessSummary } from "../governance/response";
 import { planOf } from "./authorization";
 
 export interface MaskingPluginOptions {
-  gov: SchemaGovernance;
   policy: Policy;
 }
 
@@ -27,7 +25,7 @@ export function createMaskingPlugin(opts: MaskingPluginOptions): GatewayPlugin {
       const plan = planOf(op);
       const data = (result.data ?? null) as Record<string, unknown> | null;
       op.state.access = plan.executed
-        ? processResponse(op.schema, plan.executed, data, opts.gov, mask, plan.auth.masked)
+        ? processResponse(op.schema, plan.executed, data, op.gov, mask, plan.auth.masked)
         : ({ citizens: new Set(), fields: new Set(), unattributed: 0 } satisfies AccessSummary);
     },
     },

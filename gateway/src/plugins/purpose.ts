@@ -8,10 +8,8 @@ import { classesSelected, RESERVED_PREFIX, reservedAlias } from "../governance/a
 import { Refusal, type GovernedOperation } from "../governance/executor";
 import type { GatewayPlugin } from "./types";
 import { decisionsFor, isPurpose, roleOf, type Policy } from "../governance/policy";
-import type { SchemaGovernance } from "../governance/requirements";
 
 export interface PurposePluginOptions {
-  gov: SchemaGovernance;
   policy: Policy;
 }
 
@@ -30,7 +28,7 @@ export function createPurposePlugin(opts: PurposePluginOptions): GatewayPlugin {
     onOperation(op: GovernedOperation) {
       let f = facts.get(op.key);
       if (!f) {
-        const classes = classesSelected(op.schema, op.operation, opts.gov);
+        const classes = classesSelected(op.schema, op.operation, op.gov);
         f = { personal: classes.has("PERSONAL") || classes.has("SENSITIVE"), reserved: reservedAlias(op.operation) };
         facts.set(op.key, f);
       }

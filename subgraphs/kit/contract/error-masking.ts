@@ -11,7 +11,7 @@ export interface MaskingLog {
 }
 
 /** Extensions a client may see besides `code` (others — stack traces, responses of other services — are dropped). */
-const PUBLIC_EXTENSIONS = new Set(["code", "coordinate", "serviceName", "argument", "purpose"]);
+const PUBLIC_EXTENSIONS = new Set(["code", "coordinate", "serviceName", "argument", "purpose", "operationId"]);
 
 export function maskFormattedError(registry: Record<string, ErrorSpec>, formatted: GraphQLFormattedError, original: unknown, log: MaskingLog): GraphQLFormattedError {
   const code = formatted.extensions?.code;
