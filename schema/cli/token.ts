@@ -22,10 +22,11 @@ const program = new Command("token")
   .option("--org <org>", "organisation")
   .option("--scopes <scopes>", "override scopes (comma-separated)", list)
   .option("--expires <duration>", "lifetime, e.g. 8h, 30m", "8h")
+  .option("--client <name>", "the client application the token is issued to (`client_id` claim: its safelist applies whatever headers say)")
   .parse();
 
 async function main() {
-  const o = program.opts<{ role: string; grid?: string[]; community?: string[]; building?: string[]; department?: string; citizen?: string; name?: string; org?: string; scopes?: string[]; expires: string }>();
+  const o = program.opts<{ role: string; grid?: string[]; community?: string[]; building?: string[]; department?: string; citizen?: string; name?: string; org?: string; scopes?: string[]; expires: string; client?: string }>();
   const config = withSecrets(loadGatewayConfig());
   if (!config.auth.hs256Secret) throw new Error("tokens can be minted only with an HS256 secret (not in JWKS mode)");
   const token = await mintToken(loadPolicy(config.policyPath), config.auth.hs256Secret, {
@@ -39,6 +40,7 @@ async function main() {
     communities: o.community,
     buildings: o.building,
     expiresIn: o.expires,
+    client: o.client,
   }, config.auth.issuer, config.auth.audience);
   process.stdout.write(token + "\n");
 }

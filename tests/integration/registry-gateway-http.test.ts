@@ -212,6 +212,13 @@ describe("clients: safelists, persisted documents, usage", () => {
     expect([unknown.status, unknown.body.errors?.[0]?.extensions?.code]).toEqual([400, "PERSISTED_DOCUMENT_NOT_FOUND"]);
     const both = await post(sys.gatewayUrl, { documentId: id, query: REGISTERED }, headers);
     expect([both.status, both.body.errors?.[0]?.extensions?.code]).toEqual([400, "BAD_REQUEST"]);
+    // A token issued to the client binds it: its safelist applies without headers, and another name is refused.
+    const bound = await sys.as({ role: "grid-worker", grids: ["G-0101"], client: "grid-app" }, "welfare-check");
+    const noHeaders = await post(sys.gatewayUrl, { query: `{ citizen(id: "${PERSON}") { id } }` }, bound);
+    expect([noHeaders.status, noHeaders.body.errors?.[0]?.extensions?.code]).toEqual([403, "OPERATION_NOT_REGISTERED"]);
+    const otherName = await post(sys.gatewayUrl, { query: REGISTERED }, { ...bound, ...app("dashboard", "2.3.0") });
+    expect([otherName.status, otherName.body.errors?.[0]?.extensions?.code]).toEqual([400, "BAD_REQUEST"]);
+    expect((await post(sys.gatewayUrl, { query: REGISTERED }, { ...bound, "apollographql-client-version": "2.3.0" })).body.data?.citizen?.id).toBe(PERSON);
     const badHeader = await post(sys.gatewayUrl, { query: REGISTERED }, { ...worker, "apollographql-client-name": "a b<script>" });
     expect([badHeader.status, badHeader.body.errors?.[0]?.extensions?.code]).toEqual([400, "BAD_REQUEST"]);
     await api("PUT", "/registry/safelist/grid-app", { enabled: false });

@@ -19,6 +19,8 @@ export interface Caller {
   role: string;
   scopes: string[];
   area: { grids: string[]; communities: string[]; buildings: string[] };
+  /** The client application the token was issued to (`client_id` claim, RFC 9068), if any. */
+  client?: string;
 }
 
 export interface IdentityOptions {
@@ -54,6 +56,7 @@ const claims = z.object({
   roles: z.array(z.string().max(100)).min(1).max(50),
   scope: z.string().max(4000).default(""),
   area: z.object({ grids: ids, communities: ids, buildings: ids }).default({ grids: [], communities: [], buildings: [] }),
+  client_id: z.string().regex(/^[\p{L}\p{N}._@/+:-]{1,100}$/u).optional(),
 });
 
 const unauthenticated = (code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED", message: string) =>
@@ -134,7 +137,7 @@ export function createIdentity(opts: IdentityOptions) {
     const { grids, communities, buildings } = c.data.area;
     // Shared by every request carrying this token while it is remembered: frozen, so no request can alter it.
     const caller: Caller = Object.freeze({
-      sub: c.data.sub, name: c.data.name, org: c.data.org, role,
+      sub: c.data.sub, name: c.data.name, org: c.data.org, role, ...(c.data.client_id ? { client: c.data.client_id } : {}),
       scopes: Object.freeze(c.data.scope.split(/\s+/).filter(Boolean)) as string[],
       area: Object.freeze({ grids: Object.freeze(grids) as string[], communities: Object.freeze(communities) as string[], buildings: Object.freeze(buildings) as string[] }),
     });

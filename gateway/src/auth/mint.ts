@@ -14,6 +14,8 @@ export interface MintOptions {
   grids?: string[];
   communities?: string[];
   buildings?: string[];
+  /** The client application the token is issued to (`client_id` claim). */
+  client?: string;
   /** jose duration, e.g. "8h", or seconds since epoch. */
   expiresIn?: string | number;
 }
@@ -33,6 +35,7 @@ export async function mintToken(policy: Policy, secret: string, o: MintOptions, 
     roles: [o.role],
     scope: scopes.join(" "),
     area: { grids: o.grids ?? [], communities: o.communities ?? [], buildings: o.buildings ?? [] },
+    ...(o.client ? { client_id: o.client } : {}),
   })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(o.sub ?? `${o.role}-dev`)

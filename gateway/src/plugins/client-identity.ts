@@ -1,9 +1,11 @@
 /**
  * Client identity: a client names itself with the `apollographql-client-name` and
- * `apollographql-client-version` headers (Apollo's and Hive's convention). The name and version decide
- * safelist mode (plugins/safelist) and label usage records (plugins/usage-reporting); they are labels, not
- * credentials — who the caller is comes from the token. A header that is repeated, too long or not printable
- * is refused with 400 BAD_REQUEST, so every record names a client exactly as it was sent.
+ * `apollographql-client-version` headers (Apollo's and Hive's convention), or its token names it: a token
+ * with a `client_id` claim (RFC 9068; issued by the identity provider to one application) makes that the
+ * client's name, and a name header that disagrees with it is refused — so a client in safelist mode cannot
+ * leave it by changing a header. The name and version decide safelist mode (plugins/safelist) and label
+ * usage records (plugins/usage-reporting). A header that is repeated, too long or not printable is refused
+ * with 400 BAD_REQUEST, so every record names a client exactly as it was sent.
  */
 import type { FastifyRequest } from "fastify";
 import type { GatewayPlugin } from "./types";
@@ -40,7 +42,11 @@ export function createClientIdentityPlugin(): GatewayPlugin {
         if (name === null || version === null) {
           return reply.code(400).type(JSON_TYPE).send(errorBody("BAD_REQUEST", `\`${HEADERS.name}\` and \`${HEADERS.version}\` must each be sent once, 1-100 letters, digits or . _ @ / + : -`));
         }
-        req.client = { name: name ?? "", version: version ?? "" };
+        const claimed = req.caller?.client;
+        if (claimed && name && name !== claimed) {
+          return reply.code(400).type(JSON_TYPE).send(errorBody("BAD_REQUEST", `\`${HEADERS.name}\` names another client than the token was issued to.`));
+        }
+        req.client = { name: claimed ?? name ?? "", version: version ?? "" };
       });
     },
   };
