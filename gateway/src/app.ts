@@ -29,6 +29,9 @@ import { errorBody } from "../../subgraphs/kit/contract/errors";
 import { apiError, isRegisteredCode, type ErrorCode } from "./errors";
 import { clientRequestId } from "./plugins/request-id";
 import type { ExecutorPlugin } from "./governance/executor";
+import { registerDraining } from "../../subgraphs/kit/lifecycle";
+import { registerHealthRoutes } from "../../subgraphs/kit/health";
+import { metricsPluginOf, type BreakerLike, type MetricsPlugin } from "./plugins/metrics";
 
 export type GatewayContext = GovernedContext;
 
@@ -38,6 +41,7 @@ const DISABLED_AUDIT: AuditStore = {
   append: () => Promise.reject(new Error("the access log is disabled (GOVERNANCE=off)")),
   query: async () => ({ records: [], hasNext: false, total: 0 }),
   verify: async () => ({ ok: true, count: 0, headHash: "" }),
+  ping: async () => undefined,
   close: async () => undefined,
 };
 
@@ -45,6 +49,8 @@ export interface BuiltGateway {
   app: FastifyInstance;
   server: ApolloServer<GatewayContext>;
   audit: AuditStore;
+  /** The metrics plugin (department fetch events go to its observeFetch). */
+  metrics: MetricsPlugin;
 }
 
 export interface BuildOptions {
@@ -52,6 +58,8 @@ export interface BuildOptions {
   audit?: AuditStore;
   /** Use this shared state instead of the configured one. */
   state?: SharedState;
+  /** The departments' circuit breakers, for /readyz and the metrics (tests; otherwise the transport's). */
+  breakers?: () => BreakerLike[];
 }
 
 export async function buildGateway(unresolved: GatewayConfig, options: BuildOptions = {}): Promise<BuiltGateway> {
@@ -75,19 +83,26 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
       return server;
     },
     clientErrorHandler,
+    // While shutting down, requests on kept-alive connections get a registered code (kit/lifecycle), not Fastify's 503.
+    return503OnClosing: false,
   });
+  registerDraining(app);
   const supergraphSdl = readFileSync(config.supergraphPath, "utf8");
   const policy = loadPolicy(config.policyPath);
   // The embedded (PGlite) log runs in its own writer process; PostgreSQL is reached directly.
-  const audit = options.audit ?? (!config.governance ? DISABLED_AUDIT : config.audit.databaseUrl ? await openAuditStore(config.audit) : await openAuditWriter(config.audit));
+  const audit = options.audit ?? (!config.governance ? DISABLED_AUDIT : config.audit.databaseUrl ? await openAuditStore(config.audit) : await openAuditWriter(config.audit, { shutdownGraceMs: config.shutdownTimeoutMs + 5000 }));
   const gov = readGovernance(supergraphSdl);
   const state = options.state ?? (config.redisUrl ? createRedisState(config.redisUrl, config.redisKeyPrefix) : createMemoryState());
+  // The departments' circuit breakers (the transport's), read by /readyz and the metrics.
+  const departments = { breakers: options.breakers ?? ((): BreakerLike[] => []) };
   const plugins = createPipeline({
     config,
     governance: config.governance ? { authenticate: createIdentity({ ...config.auth, knownRoles: Object.keys(policy.roles), state }), gov, policy, audit } : undefined,
     state,
     log: app.log,
+    breakers: () => departments.breakers(),
   });
+  const metrics = metricsPluginOf(plugins)!;
   for (const p of plugins) p.http?.(app);
 
   const insights: InsightsContext = { idKey: config.signingSecret, labels: enumLabels(supergraphSdl) };
@@ -96,6 +111,10 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
   const gatewaySdl = supergraphSdl.replace(/(@link\(url: "[^"]+"), for: SECURITY\)/g, "$1)");
   const services = createServiceBuilder(config, insights, policy, () => audit, app.log);
   const gateway = new ApolloGateway({ supergraphSdl: gatewaySdl, buildService: services.build });
+  let supergraphLoaded = false;
+  gateway.onSchemaLoadOrUpdate(() => {
+    supergraphLoaded = true;
+  });
   const executorPlugins = plugins.map((p) => p.executor).filter((p): p is ExecutorPlugin => !!p);
   if (config.governance && !plugins.some((p) => p.name === "authorization" && p.executor)) throw new Error("governance is on but the pipeline has no authorization plugin");
   const server = new ApolloServer<GatewayContext>({
@@ -109,6 +128,9 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     allowBatchedHttpRequests: config.limits.maxBatch > 1,
     // APQ's cache would be shared by all callers (plugins/persisted-queries refuses the extension).
     persistedQueries: false,
+    // Its own handler would stop the server and re-send the signal before Fastify drains: main.ts drives
+    // shutdown (app.close(): Fastify finishes requests in flight, then onClose stops Apollo Server).
+    stopOnTerminationSignals: false,
   });
   await server.start();
   // The insights checks run federated queries as the original caller, fully governed (row scope, scopes,
@@ -137,7 +159,25 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
       return { ...base, caller: req.caller, purpose: typeof declared === "string" && declared ? declared : null };
     },
   });
-  app.get("/health", { config: { public: true } }, async () => ({ status: "ok" }));
+  // /healthz (alive), /readyz (supergraph loaded, access log writable, shared state answering; department
+  // breakers shown), /health (alias of /healthz).
+  registerHealthRoutes(app, {
+    name: "gateway",
+    checks: {
+      supergraph: async () => supergraphLoaded || { ok: false, reason: "no supergraph loaded" },
+      ...(config.governance
+        ? {
+            accessLog: () => audit.ping(),
+            sharedState: async () => (await state.ping()) || { ok: false, reason: "the shared state (Redis) does not answer" },
+          }
+        : {}),
+    },
+    info: () => {
+      const b = departments.breakers();
+      const open = b.filter((x) => x.state !== "closed").map((x) => x.subgraph);
+      return { departments: Object.fromEntries(b.map((x) => [x.subgraph, { breaker: x.state, failures: x.failures, ...(x.openedAt ? { openedAt: x.openedAt } : {}) }])), ...(open.length ? { degraded: open } : {}) };
+    },
+  });
   // Fastify drains HTTP connections on close; Apollo Server then stops.
   app.addHook("onClose", async () => {
     await server.stop();
@@ -145,5 +185,5 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     if (!options.audit) await audit.close();
     if (!options.state) await state.close();
   });
-  return { app, server, audit };
+  return { app, server, audit, metrics };
 }

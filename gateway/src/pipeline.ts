@@ -3,7 +3,9 @@
  * where they are put together. Order matters within each layer:
  * - HTTP: host → request id → errors → identity → rate limit → batching → persisted queries → CSRF;
  * - GraphQL: landing page, limits (parse and validation), operation resolution → input validation → cost;
- * - governance (around the executor): purpose → authorization → masking → access record.
+ * - governance (around the executor): purpose → authorization → masking → access record;
+ * - metrics last (it counts the errors of responses as the other plugins leave them, and times the
+ *   access log's appends).
  */
 import type { GatewayConfig } from "./config";
 import type { AuditStore } from "./audit/store";
@@ -29,6 +31,7 @@ import { createPurposePlugin } from "./plugins/purpose";
 import { createAuthorizationPlugin } from "./plugins/authorization";
 import { createMaskingPlugin } from "./plugins/masking";
 import { createAccessRecordPlugin } from "./plugins/access-record";
+import { createMetricsPlugin, type BreakerLike } from "./plugins/metrics";
 
 export interface PipelineDeps {
   config: GatewayConfig;
@@ -37,10 +40,14 @@ export interface PipelineDeps {
   /** State shared by gateway processes (rate limits). */
   state: SharedState;
   log: { error(o: unknown, m: string): void; warn(o: unknown, m: string): void };
+  /** The departments' circuit breakers, shown in the metrics (read at each scrape). */
+  breakers?: () => BreakerLike[];
 }
 
-export function createPipeline({ config, governance, state, log }: PipelineDeps): GatewayPlugin[] {
+export function createPipeline({ config, governance, state, log, breakers }: PipelineDeps): GatewayPlugin[] {
   const g = governance;
+  const metrics = createMetricsPlugin({ token: config.metricsToken, breakers });
+  const audit = g ? metrics.instrumentAudit(g.audit) : undefined;
   return [
     createHostPlugin(),
     createRequestIdPlugin(),
@@ -59,8 +66,9 @@ export function createPipeline({ config, governance, state, log }: PipelineDeps)
           createPurposePlugin({ gov: g.gov, policy: g.policy }),
           createAuthorizationPlugin({ gov: g.gov, policy: g.policy, mode: config.authzMode }),
           createMaskingPlugin({ gov: g.gov, policy: g.policy }),
-          createAccessRecordPlugin({ audit: g.audit, log }),
+          createAccessRecordPlugin({ audit: audit!, log }),
         ]
       : []),
+    metrics,
   ];
 }

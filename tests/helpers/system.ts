@@ -45,6 +45,8 @@ export interface SystemOptions {
   gateway?: Partial<import("../../gateway/src/config").GatewayConfig>;
   /** Access-log store to use instead of the system's own (failure injection). */
   audit?: AuditStore;
+  /** The departments' circuit breakers as the gateway should see them (readiness and metrics tests). */
+  breakers?: () => import("../../gateway/src/plugins/metrics").BreakerLike[];
   /** A different signing secret for some departments (misconfiguration injection). */
   subgraphSecrets?: Partial<Record<Department, string>>;
 }
@@ -93,7 +95,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     port: 0,
     logLevel: (process.env.TEST_LOG_LEVEL as "silent") ?? "silent",
     subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([k, v]) => [k, v.url])),
-  }, { audit: opts.audit });
+  }, { audit: opts.audit, breakers: opts.breakers });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const addr = app.server.address();
   const gatewayUrl = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/graphql`;

@@ -22,6 +22,8 @@ export interface AuditStore {
   query(filter: AccessLogFilter): Promise<{ records: StoredAccessRecord[]; hasNext: boolean; total: number }>;
   /** Recomputes the whole chain in seq order (streamed in batches). With expectHeadHash, that hash must be in the chain. */
   verify(expectHeadHash?: string): Promise<VerifyResult>;
+  /** Resolves when the log can take appends (its database answers and is not read-only), for /readyz; rejects with the reason otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 export interface AuditStoreOptions { databaseUrl?: string; dataDir: string; }
@@ -199,6 +201,13 @@ export async function openAuditStore(opts: AuditStoreOptions): Promise<AuditStor
         return bad(count + 1, `the expected head ${expectHeadHash} is not in the log (it ends at record ${count}, head ${prev}): records were deleted from the end or the chain was rewritten`);
       }
       return { ok: true, count, headHash: prev };
+    },
+
+    async ping() {
+      if (closed) throw new Error("audit store is closed");
+      const [row] = await runner.query("SELECT pg_is_in_recovery() AS ro", []);
+      // A standby (or a database being recovered) cannot take appends.
+      if (row?.ro === true) throw new Error("the access-log database is read-only");
     },
 
     async close() {
