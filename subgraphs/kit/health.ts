@@ -8,8 +8,8 @@
  *   instance out of the load balancer until it passes again). While the service shuts down it is 503
  *   with the reason `shutting down`.
  *
- * Checks run at most once per `cacheMs` (concurrent probes share one run) and each has a deadline, so
- * probing is cheap and never hangs.
+ * Concurrent probes share one run of the checks (a burst of probes costs one database round trip), and each
+ * check has a deadline, so probing is cheap and never hangs.
  */
 import type { FastifyInstance } from "fastify";
 import { isClosing } from "./lifecycle";
@@ -34,7 +34,7 @@ export interface HealthOptions {
   info?: () => Record<string, unknown>;
   /** Deadline of one check, ms (default 2000). */
   checkTimeoutMs?: number;
-  /** How long a readiness verdict is reused, ms (default 1000). */
+  /** How long a readiness verdict is reused after its run, ms (default 0: only by probes that arrive during it). */
   cacheMs?: number;
 }
 
@@ -66,11 +66,11 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<Check
 /** Runs the checks (with the caching and deadlines above). */
 export function createReadiness(opts: HealthOptions): () => Promise<ReadinessVerdict> {
   const timeoutMs = opts.checkTimeoutMs ?? 2000;
-  const cacheMs = opts.cacheMs ?? 1000;
+  const cacheMs = opts.cacheMs ?? 0;
   let last: { at: number; verdict: ReadinessVerdict } | undefined;
   let running: Promise<ReadinessVerdict> | undefined;
   return () => {
-    if (last && Date.now() - last.at < cacheMs) return Promise.resolve(last.verdict);
+    if (last && cacheMs > 0 && Date.now() - last.at < cacheMs) return Promise.resolve(last.verdict);
     running ??= (async () => {
       const entries = await Promise.all(Object.entries(opts.checks).map(async ([name, check]) => [name, await runCheck(check, timeoutMs)] as const));
       const checks = Object.fromEntries(entries);
