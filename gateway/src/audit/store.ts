@@ -8,6 +8,7 @@ import { openMigrated } from "../../../subgraphs/kit/sql-runner";
 import type { SqlRunner } from "../../../subgraphs/kit/migrate";
 import { join } from "node:path";
 import { GENESIS_HASH, hashRecord } from "./hash";
+import { claimFolder, liveOwner, releaseFolder } from "./folder-owner";
 
 export interface AccessRecord { requestId: string; clientRequestId?: string | null; at: Date; callerId: string; callerName: string; organisation: string; role: string; purpose: string | null; citizens: string[]; fields: string[]; }
 export interface StoredAccessRecord extends AccessRecord { seq: number; prevHash: string; hash: string; }
@@ -63,10 +64,20 @@ function toStored(r: Row): StoredAccessRecord {
 }
 
 export async function openAuditStore(opts: AuditStoreOptions): Promise<AuditStore> {
+  // PGlite is single-process: never open a folder another running process has open (./folder-owner.ts).
+  const embedded = !opts.databaseUrl;
+  if (embedded) {
+    const other = liveOwner(opts.dataDir);
+    if (other && other.pid !== process.pid) throw new Error(`${opts.dataDir} is open in process ${other.pid}; PGlite allows one process at a time`);
+  }
   // Appends touch the tail of the table and its indexes: small shared buffers keep the embedded log's memory low.
   const conn = await openMigrated({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolSize: 4, pgliteSharedBuffersMb: 16 }, MIGRATIONS_DIR);
   const { kind, runner } = conn;
-  const closeDriver = conn.close;
+  if (embedded) claimFolder(opts.dataDir);
+  const closeDriver = async () => {
+    await conn.close();
+    if (embedded) releaseFolder(opts.dataDir);
+  };
 
   /**
    * The chain's head as last committed by this process. Only for PGlite: one process owns an embedded log
