@@ -13,7 +13,7 @@ import fastifyApollo from "@as-integrations/fastify";
 import type { ValidationRule } from "graphql";
 import type { GatewayConfig, ResolvedGatewayConfig } from "./config";
 import { createServiceBuilder } from "./data-sources";
-import { createErrorFormatter } from "./plugins/error-masking";
+import { createErrorFormatter, createErrorLogPlugin } from "./plugins/error-masking";
 import type { InsightsContext } from "./insights/service";
 import { enumLabels } from "./insights/labels";
 import { createIdentity } from "./auth/identity";
@@ -58,6 +58,8 @@ export interface BuildOptions {
   audit?: AuditStore;
   /** Use this shared state instead of the configured one. */
   state?: SharedState;
+  /** Where the log lines go instead of standard output (tests read them). */
+  logStream?: { write(line: string): void };
   /** The departments' circuit breakers, for /readyz and the metrics (tests; otherwise the transport's). */
   breakers?: () => BreakerLike[];
 }
@@ -67,7 +69,7 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
   if (!unresolved.signingSecret || (!unresolved.auth.jwksUrl && !unresolved.auth.hs256Secret)) throw new Error("buildGateway: secrets are not resolved (call withSecrets)");
   const config = unresolved as ResolvedGatewayConfig;
   const app = Fastify({
-    logger: { level: config.logLevel, name: "gateway" },
+    logger: { level: config.logLevel, name: "gateway", ...(options.logStream ? { stream: options.logStream } : {}) },
     bodyLimit: config.bodyLimit,
     // The gateway's own request ids; a client's x-request-id is only ever kept beside it (plugins/request-id).
     requestIdHeader: false,
@@ -124,7 +126,7 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     formatError: createErrorFormatter(app.log),
     validationRules: plugins.flatMap((p) => p.validationRules ?? []) as ValidationRule[],
     parseOptions: Object.assign({}, ...plugins.map((p) => p.parseOptions ?? {})),
-    plugins: plugins.flatMap((p) => (p.apollo ? [p.apollo as ApolloServerPlugin<GatewayContext>] : [])),
+    plugins: [...plugins.flatMap((p) => (p.apollo ? [p.apollo as ApolloServerPlugin<GatewayContext>] : [])), createErrorLogPlugin(app.log) as ApolloServerPlugin<GatewayContext>],
     allowBatchedHttpRequests: config.limits.maxBatch > 1,
     // APQ's cache would be shared by all callers (plugins/persisted-queries refuses the extension).
     persistedQueries: false,
