@@ -12,7 +12,7 @@ import fastifyApollo from "@as-integrations/fastify";
 import type { ValidationRule } from "graphql";
 import type { GatewayConfig, ResolvedGatewayConfig } from "./config";
 import { createServiceBuilder } from "./data-sources";
-import { createErrorFormatter } from "./plugins/error-masking";
+import { createErrorFormatter, createErrorLogPlugin } from "./plugins/error-masking";
 import type { InsightsContext } from "./insights/service";
 import { enumLabels } from "./insights/labels";
 import { createIdentity } from "./auth/identity";
@@ -30,6 +30,9 @@ import type { ExecutorPlugin } from "./governance/executor";
 import { openSupergraph, type ServedSupergraph } from "./supergraph";
 import { CONTRACT_ROUTE, createContractSchemas } from "./plugins/contracts";
 import { createRegistryRoutes } from "../../schema/registry/http";
+import { registerDraining } from "../../subgraphs/kit/lifecycle";
+import { registerHealthRoutes } from "../../subgraphs/kit/health";
+import { metricsPluginOf, type BreakerLike, type MetricsPlugin } from "./plugins/metrics";
 
 export type GatewayContext = GovernedContext;
 
@@ -39,6 +42,7 @@ const DISABLED_AUDIT: AuditStore = {
   append: () => Promise.reject(new Error("the access log is disabled (GOVERNANCE=off)")),
   query: async () => ({ records: [], hasNext: false, total: 0 }),
   verify: async () => ({ ok: true, count: 0, headHash: "" }),
+  ping: async () => undefined,
   close: async () => undefined,
 };
 
@@ -48,6 +52,8 @@ export interface BuiltGateway {
   audit: AuditStore;
   /** Where the supergraph comes from (and the registry, when it is one). */
   supergraph: ServedSupergraph;
+  /** The metrics plugin (department fetch events go to its observeFetch). */
+  metrics: MetricsPlugin;
 }
 
 export interface BuildOptions {
@@ -55,6 +61,10 @@ export interface BuildOptions {
   audit?: AuditStore;
   /** Use this shared state instead of the configured one. */
   state?: SharedState;
+  /** Where the log lines go instead of standard output (tests read them). */
+  logStream?: { write(line: string): void };
+  /** The departments' circuit breakers, for /readyz and the metrics (tests; otherwise the transport's). */
+  breakers?: () => BreakerLike[];
 }
 
 export async function buildGateway(unresolved: GatewayConfig, options: BuildOptions = {}): Promise<BuiltGateway> {
@@ -62,7 +72,7 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
   if (!unresolved.signingSecret || (!unresolved.auth.jwksUrl && !unresolved.auth.hs256Secret)) throw new Error("buildGateway: secrets are not resolved (call withSecrets)");
   const config = unresolved as ResolvedGatewayConfig;
   const app = Fastify({
-    logger: { level: config.logLevel, name: "gateway" },
+    logger: { level: config.logLevel, name: "gateway", ...(options.logStream ? { stream: options.logStream } : {}) },
     bodyLimit: config.bodyLimit,
     // The gateway's own request ids; a client's x-request-id is only ever kept beside it (plugins/request-id).
     requestIdHeader: false,
@@ -78,28 +88,39 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
       return server;
     },
     clientErrorHandler,
+    // While shutting down, requests on kept-alive connections get a registered code (kit/lifecycle), not Fastify's 503.
+    return503OnClosing: false,
   });
+  registerDraining(app);
   const supergraph = await openSupergraph(config, app.log);
   const supergraphSdl = supergraph.initialSdl;
   const policy = loadPolicy(config.policyPath);
   // The embedded (PGlite) log runs in its own writer process; PostgreSQL is reached directly.
-  const audit = options.audit ?? (!config.governance ? DISABLED_AUDIT : config.audit.databaseUrl ? await openAuditStore(config.audit) : await openAuditWriter(config.audit));
+  const audit = options.audit ?? (!config.governance ? DISABLED_AUDIT : config.audit.databaseUrl ? await openAuditStore(config.audit) : await openAuditWriter(config.audit, { shutdownGraceMs: config.shutdownTimeoutMs + 5000 }));
   const state = options.state ?? (config.redisUrl ? createRedisState(config.redisUrl, config.redisKeyPrefix) : createMemoryState());
   const authenticate = config.governance ? createIdentity({ ...config.auth, knownRoles: Object.keys(policy.roles), state }) : undefined;
   const registry = supergraph.registry;
   const source = supergraph.source;
+  // The departments' circuit breakers (the transport's), read by /readyz and the metrics.
+  const departments = { breakers: options.breakers ?? ((): BreakerLike[] => []) };
   const plugins = createPipeline({
     config,
     governance: authenticate ? { authenticate, policy, audit } : undefined,
     registry: registry && source ? { guard: registry, record: (e) => registry.recordUsage(e), contracts: createContractSchemas(registry, () => source.version).get } : undefined,
     state,
     log: app.log,
+    breakers: () => departments.breakers(),
   });
+  const metrics = metricsPluginOf(plugins)!;
   for (const p of plugins) p.http?.(app);
 
   const insights: InsightsContext = { idKey: config.signingSecret, labels: enumLabels(supergraphSdl) };
   const services = createServiceBuilder(config, insights, policy, () => audit, app.log);
   const gateway = new ApolloGateway({ supergraphSdl: supergraph.supergraphSdl, buildService: services.build });
+  let supergraphLoaded = false;
+  gateway.onSchemaLoadOrUpdate(() => {
+    supergraphLoaded = true;
+  });
   const executorPlugins = plugins.map((p) => p.executor).filter((p): p is ExecutorPlugin => !!p);
   if (config.governance && !plugins.some((p) => p.name === "authorization" && p.executor)) throw new Error("governance is on but the pipeline has no authorization plugin");
   const server = new ApolloServer<GatewayContext>({
@@ -109,10 +130,13 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     formatError: createErrorFormatter(app.log),
     validationRules: plugins.flatMap((p) => p.validationRules ?? []) as ValidationRule[],
     parseOptions: Object.assign({}, ...plugins.map((p) => p.parseOptions ?? {})),
-    plugins: plugins.flatMap((p) => (p.apollo ? [p.apollo as ApolloServerPlugin<GatewayContext>] : [])),
+    plugins: [...plugins.flatMap((p) => (p.apollo ? [p.apollo as ApolloServerPlugin<GatewayContext>] : [])), createErrorLogPlugin(app.log) as ApolloServerPlugin<GatewayContext>],
     allowBatchedHttpRequests: config.limits.maxBatch > 1,
     // APQ's cache would be shared by all callers (plugins/persisted-queries refuses the extension).
     persistedQueries: false,
+    // Its own handler would stop the server and re-send the signal before Fastify drains: main.ts drives
+    // shutdown (app.close(): Fastify finishes requests in flight, then onClose stops Apollo Server).
+    stopOnTerminationSignals: false,
   });
   await server.start();
   // The insights checks run federated queries as the original caller, fully governed (row scope, scopes,
@@ -145,7 +169,25 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     await app.register(fastifyApollo(server), { path: CONTRACT_ROUTE, context });
     await app.register(createRegistryRoutes({ registry, authenticate }));
   }
-  app.get("/health", { config: { public: true } }, async () => ({ status: "ok" }));
+  // /healthz (alive), /readyz (supergraph loaded, access log writable, shared state answering; department
+  // breakers shown), /health (alias of /healthz).
+  registerHealthRoutes(app, {
+    name: "gateway",
+    checks: {
+      supergraph: async () => supergraphLoaded || { ok: false, reason: "no supergraph loaded" },
+      ...(config.governance
+        ? {
+            accessLog: () => audit.ping(),
+            sharedState: async () => (await state.ping()) || { ok: false, reason: "the shared state (Redis) does not answer" },
+          }
+        : {}),
+    },
+    info: () => {
+      const b = departments.breakers();
+      const open = b.filter((x) => x.state !== "closed").map((x) => x.subgraph);
+      return { departments: Object.fromEntries(b.map((x) => [x.subgraph, { breaker: x.state, failures: x.failures, ...(x.openedAt ? { openedAt: x.openedAt } : {}) }])), ...(open.length ? { degraded: open } : {}) };
+    },
+  });
   // Fastify drains HTTP connections on close; Apollo Server then stops.
   app.addHook("onClose", async () => {
     await server.stop();
@@ -154,5 +196,5 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     if (!options.state) await state.close();
     await supergraph.close();
   });
-  return { app, server, audit, supergraph };
+  return { app, server, audit, supergraph, metrics };
 }

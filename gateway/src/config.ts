@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import { DEPARTMENT_RECORDS } from "../../subgraphs/departments";
 import { loadOrCreateSecret, secretFile } from "../../subgraphs/kit/contract/secrets";
+import { SUBGRAPH_VARS } from "../../subgraphs/kit/config";
 import { bool, envVar, int, logLevel, postgresUrl, readEnv } from "../../subgraphs/kit/contract/env";
 import { loadRegistryConfig, type RegistryConfig } from "../../schema/registry/config";
 import { LIMIT_DEFAULTS, type LimitOptions } from "./plugins/limits";
@@ -47,6 +48,8 @@ export const GATEWAY_VARS = {
   REDIS_KEY_PREFIX: envVar(z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default("cg:"), "cg:", "prefix of every Redis key the gateways write (several deployments can share one Redis)"),
   RATE_LIMIT_PER_SECOND: envVar(int(0, 100_000, 50), "50", "requests per second a caller (token subject) may make, shared by all gateway processes through Redis; over it → 429 `RATE_LIMITED` with `Retry-After`; `0` turns it off (benchmarks)"),
   RATE_LIMIT_BURST: envVar(int(1, 1_000_000, 100), "100", "requests a caller may make at once before the per-second rate applies"),
+  SHUTDOWN_TIMEOUT_MS: SUBGRAPH_VARS.SHUTDOWN_TIMEOUT_MS,
+  METRICS_TOKEN: SUBGRAPH_VARS.METRICS_TOKEN,
   GATEWAY_HEAP_MB: envVar(int(0, 65_536, 256), "256", "V8 old-space limit `npm start` gives the gateway process (`--max-old-space-size`); `0` leaves V8's default. Deployments starting the gateway themselves should pass the same flag"),
   GATEWAY_SEMI_SPACE_MB: envVar(int(0, 1024, 0), "0", "V8 young-generation semi-space size for the gateway (`--max-semi-space-size`; `0`: V8's default, 16); 32 cuts gateway CPU ≈ 9 % but costs 25–45 MB of peak RSS"),
 };
@@ -89,6 +92,10 @@ export type GatewayConfig = {
   redisUrl?: string;
   redisKeyPrefix: string;
   rateLimit: { perSecond: number; burst: number };
+  /** Longest wait for requests in flight on shutdown (SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
+  /** Bearer token that reads /metrics (METRICS_TOKEN); unset: loopback only. */
+  metricsToken?: string;
   /** Node flags for the gateway process (GATEWAY_HEAP_MB, GATEWAY_SEMI_SPACE_MB). */
   nodeFlags: string[];
   /** Things worth a warning at start (e.g. a <NAME>_URL naming no subgraph). */
@@ -136,6 +143,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     rateLimit: { perSecond: e.RATE_LIMIT_PER_SECOND, burst: e.RATE_LIMIT_BURST },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    metricsToken: e.METRICS_TOKEN,
     nodeFlags: [...(e.GATEWAY_HEAP_MB > 0 ? [`--max-old-space-size=${e.GATEWAY_HEAP_MB}`] : []), ...(e.GATEWAY_SEMI_SPACE_MB > 0 ? [`--max-semi-space-size=${e.GATEWAY_SEMI_SPACE_MB}`] : [])],
     warnings,
   };

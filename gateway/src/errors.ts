@@ -40,7 +40,7 @@ export const ERROR_CODES = {
   ...DEPARTMENT_ERROR_CODES,
   EXPECTATION_FAILED: { status: 417, description: "The request's `Expect` header asks for something other than `100-continue`." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: "The body's content type is not one GraphQL requests use: send `application/json`." },
-  NOT_FOUND: { status: 404, description: "No such endpoint: GraphQL is served at `/graphql` and `/contracts/<name>/graphql` (the registry's API under `/registry/`, health at `/health`)." },
+  NOT_FOUND: { status: 404, description: "No such endpoint: GraphQL is served at `/graphql` and `/contracts/<name>/graphql` (the registry's API under `/registry/`, health at `/healthz` and `/readyz`, metrics at `/metrics`)." },
   PERSISTED_QUERY_NOT_SUPPORTED: { status: 400, description: "Automatic persisted queries are off (their cache would be shared by all callers): send the query text." },
   RESERVED_NAME: { status: 400, description: "An alias starts with `_cg_`, which the gateway reserves for the ids it adds for the access log." },
   OPERATION_RESOLUTION_FAILURE: { status: 400, description: "The operation to run cannot be chosen: `operationName` is not in the document (or empty), several operations and no name, or the operation is a mutation or subscription, which this graph does not have." },

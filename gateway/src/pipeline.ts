@@ -5,7 +5,9 @@
  *   queries → persisted documents → CSRF → contracts;
  * - GraphQL: landing page, limits (parse and validation), operation resolution → contracts → safelist →
  *   input validation → cost → usage reporting;
- * - governance (around the executor): purpose → authorization → masking → access record.
+ * - governance (around the executor): purpose → authorization → masking → access record;
+ * - metrics last (it counts the errors of responses as the other plugins leave them, and times the
+ *   access log's appends).
  */
 import type { GatewayConfig } from "./config";
 import type { AuditStore } from "./audit/store";
@@ -38,6 +40,7 @@ import { createUsageReportingPlugin } from "./plugins/usage-reporting";
 import type { SafelistGuard } from "../../schema/registry/safelist";
 import type { UsageEntry } from "../../schema/registry/usage";
 import type { GraphQLSchema } from "graphql";
+import { createMetricsPlugin, type BreakerLike } from "./plugins/metrics";
 
 export interface PipelineDeps {
   config: GatewayConfig;
@@ -48,11 +51,15 @@ export interface PipelineDeps {
   /** State shared by gateway processes (rate limits). */
   state: SharedState;
   log: { error(o: unknown, m: string): void; warn(o: unknown, m: string): void };
+  /** The departments' circuit breakers, shown in the metrics (read at each scrape). */
+  breakers?: () => BreakerLike[];
 }
 
-export function createPipeline({ config, governance, registry, state, log }: PipelineDeps): GatewayPlugin[] {
+export function createPipeline({ config, governance, registry, state, log, breakers }: PipelineDeps): GatewayPlugin[] {
   const g = governance;
   const r = registry;
+  const metrics = createMetricsPlugin({ token: config.metricsToken, breakers });
+  const audit = g ? metrics.instrumentAudit(g.audit) : undefined;
   return [
     createHostPlugin(),
     createRequestIdPlugin(),
@@ -76,8 +83,9 @@ export function createPipeline({ config, governance, registry, state, log }: Pip
           createPurposePlugin({ policy: g.policy }),
           createAuthorizationPlugin({ policy: g.policy, mode: config.authzMode }),
           createMaskingPlugin({ policy: g.policy }),
-          createAccessRecordPlugin({ audit: g.audit, log }),
+          createAccessRecordPlugin({ audit: audit!, log }),
         ]
       : []),
+    metrics,
   ];
 }

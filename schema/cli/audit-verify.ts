@@ -5,11 +5,11 @@
  * from the end of the log or a rewritten chain. Exit 2 when the log cannot be read at all.
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { loadGatewayConfig } from "../../gateway/src/config";
 import { openAuditStore, type VerifyResult } from "../../gateway/src/audit/store";
 import { GENESIS_HASH } from "../../gateway/src/audit/hash";
+import { hasLockFile, liveOwner, recordedOwner } from "../../gateway/src/audit/folder-owner";
 
 async function verifyFromEnv(expectHead: string | undefined): Promise<VerifyResult> {
   const opts = loadGatewayConfig().audit;
@@ -18,9 +18,14 @@ async function verifyFromEnv(expectHead: string | undefined): Promise<VerifyResu
     if (expectHead === undefined || expectHead === GENESIS_HASH) return { ok: true, count: 0, headHash: GENESIS_HASH };
     return { ok: false, count: 0, firstBadSeq: 1, reason: `the expected head ${expectHead} is not in the log: the log (${opts.dataDir}) does not exist` };
   }
-  // PGlite is single-process: opening the folder while the gateway has it open could corrupt it.
-  if (!opts.databaseUrl && existsSync(join(opts.dataDir, "postmaster.pid"))) {
-    throw new Error(`${opts.dataDir} is open in another process (stop the gateway first; if none runs, delete its postmaster.pid)`);
+  // PGlite is single-process: opening the folder while the gateway's writer has it open could corrupt it.
+  // A lock left by a process that no longer runs (killed, crashed) is stale: the log is opened and recovered.
+  if (!opts.databaseUrl && hasLockFile(opts.dataDir)) {
+    const live = liveOwner(opts.dataDir);
+    if (live) throw new Error(`${opts.dataDir} is open in process ${live.pid} (the gateway's access-log writer, since ${live.at}): stop the gateway first`);
+    const stale = recordedOwner(opts.dataDir);
+    if (!stale) throw new Error(`${opts.dataDir} is open in another process, or was left open by an older version (stop the gateway first; if none runs, delete its postmaster.pid)`);
+    console.error(`note: the log was left open by process ${stale.pid}, which no longer runs (a crash); recovering it`);
   }
   const store = await openAuditStore(opts);
   try {

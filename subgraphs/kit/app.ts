@@ -16,6 +16,9 @@ import type { ForwardedCaller } from "./contract/caller";
 import { registerGatewayOnly } from "./gateway-only";
 import { clientErrorHandler } from "./contract/client-errors";
 import { LoaderRegistry } from "./loaders";
+import { registerDraining } from "./lifecycle";
+import { registerHealthRoutes, type ReadinessCheck } from "./health";
+import { registerMetrics } from "./metrics";
 
 export interface SubgraphContext<Db> {
   db: Db;
@@ -39,6 +42,10 @@ export interface SubgraphAppOptions<Db> {
   signatureMaxSkewMs?: number;
   /** Benchmarks only: unsigned requests act as a district-wide caller. */
   acceptUnsigned?: boolean;
+  /** Readiness checks shown at `/readyz` (e.g. the database answers). */
+  readiness?: Record<string, ReadinessCheck>;
+  /** Bearer token that reads /metrics (METRICS_TOKEN); unset: loopback only. */
+  metricsToken?: string;
 }
 
 const BODY_LIMIT = 1024 * 1024;
@@ -48,7 +55,10 @@ export function loadTypeDefs(sdlPath: string) {
 }
 
 export async function buildSubgraphApp<Db>(opts: SubgraphAppOptions<Db>): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: opts.logLevel ?? "info", name: opts.name }, bodyLimit: BODY_LIMIT, clientErrorHandler });
+  // return503OnClosing off: while shutting down, ./lifecycle answers with a registered code instead.
+  const app = Fastify({ logger: { level: opts.logLevel ?? "info", name: opts.name }, bodyLimit: BODY_LIMIT, clientErrorHandler, return503OnClosing: false });
+  registerDraining(app);
+  registerMetrics(app, { token: opts.metricsToken });
   registerGatewayOnly(app, { name: opts.name, signingSecret: opts.signingSecret, maxSkewMs: opts.signatureMaxSkewMs ?? 30_000, bodyLimit: BODY_LIMIT, acceptUnsigned: opts.acceptUnsigned });
   const cursors = createCursorCodec(opts.signingSecret);
   const schema = buildSubgraphSchema([{ typeDefs: loadTypeDefs(opts.sdlPath), resolvers: opts.resolvers }]);
@@ -65,7 +75,7 @@ export async function buildSubgraphApp<Db>(opts: SubgraphAppOptions<Db>): Promis
       return { statusCode: 200, response: { data: execution.data ?? null, errors } };
     },
   });
-  app.get("/health", { config: { public: true } }, async () => ({ status: "ok", subgraph: opts.name }));
+  registerHealthRoutes(app, { name: opts.name, checks: opts.readiness ?? {} });
   if (opts.acceptUnsigned) app.log.warn("ACCEPT_UNSIGNED=true: requests that did not come through the gateway are served (benchmarks only)");
   if (opts.onClose) app.addHook("onClose", async () => opts.onClose!());
   return app;

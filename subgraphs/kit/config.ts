@@ -19,6 +19,8 @@ export const SUBGRAPH_VARS = {
   PG_POOL_SIZE: envVar(int(1, 200, 10), "10", "PostgreSQL connections per department"),
   INTERNAL_SIGNING_SECRET: envVar(z.string().min(16).optional(), "random, in `DATA_DIR/secrets/internal-signing.key`", "secret the gateway signs department requests with (same value for gateway and departments)"),
   SIGNATURE_MAX_SKEW_MS: envVar(int(1000, 600_000, 30_000), "30000", "oldest (and furthest in the future) signed request a department accepts; nonces are remembered for twice this long to refuse replays"),
+  SHUTDOWN_TIMEOUT_MS: envVar(int(0, 600_000, 25_000), "25000", "on SIGTERM/SIGINT a service stops accepting connections and waits this long for requests in flight before cutting them (exit 1; 0 when all finished); keep it below the orchestrator's grace period (Kubernetes: `terminationGracePeriodSeconds`, 40 s in the manifest)"),
+  METRICS_TOKEN: envVar(z.string().min(16, "must be at least 16 characters").optional(), "unset", "bearer token Prometheus sends to read `/metrics` of the gateway and the departments (`Authorization: Bearer …`); unset: `/metrics` answers only connections from the same host (loopback) that no proxy forwarded"),
   ACCEPT_UNSIGNED: envVar(z.enum(["true", "false"]).default("false"), "false", "departments: `true` serves requests without any signing header as a district-wide caller — for benchmarks against peer gateways only"),
 };
 
@@ -47,6 +49,10 @@ export interface SubgraphConfig {
   signingSecret?: string;
   signatureMaxSkewMs: number;
   acceptUnsigned: boolean;
+  /** Longest wait for requests in flight on shutdown (SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
+  /** Bearer token that reads /metrics (METRICS_TOKEN); unset: loopback only. */
+  metricsToken?: string;
 }
 
 export type ResolvedSubgraphConfig = SubgraphConfig & { signingSecret: string };
@@ -70,6 +76,8 @@ export function loadSubgraphConfig(dept: Department, env: NodeJS.ProcessEnv = pr
     signingSecret: s.INTERNAL_SIGNING_SECRET,
     signatureMaxSkewMs: s.SIGNATURE_MAX_SKEW_MS,
     acceptUnsigned: s.ACCEPT_UNSIGNED === "true",
+    shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
+    metricsToken: s.METRICS_TOKEN,
   };
 }
 

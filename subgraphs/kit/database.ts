@@ -25,6 +25,8 @@ export interface DepartmentDb<C> {
   stats: QueryStats;
   /** Runs raw SQL (several statements allowed, no parameters). */
   exec(sql: string): Promise<void>;
+  /** Resolves when the database answers a trivial query (`SELECT 1`), for readiness; rejects otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,9 @@ export async function openDepartmentDb<C extends PrismaLike>(opts: OpenOptions, 
     kind: conn.kind,
     stats,
     exec: conn.runner.exec,
+    async ping() {
+      await conn.runner.query("SELECT 1", []);
+    },
     async close() {
       await prisma.$disconnect();
       await conn.close();

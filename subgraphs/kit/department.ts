@@ -35,6 +35,6 @@ export function openDepartment<C extends PrismaLike>(mod: DepartmentModule<C>, c
   );
 }
 
-export function buildDepartmentApp<C extends PrismaLike>(mod: DepartmentModule<C>, db: DepartmentDb<C>, config: Pick<ResolvedSubgraphConfig, "logLevel" | "signingSecret" | "signatureMaxSkewMs" | "acceptUnsigned">, onClose?: () => Promise<void>): Promise<FastifyInstance> {
-  return buildSubgraphApp({ name: mod.name, sdlPath: sdlPathOf(mod), resolvers: mod.resolvers, db, logLevel: config.logLevel, onClose, signingSecret: config.signingSecret, signatureMaxSkewMs: config.signatureMaxSkewMs, acceptUnsigned: config.acceptUnsigned });
+export function buildDepartmentApp<C extends PrismaLike>(mod: DepartmentModule<C>, db: DepartmentDb<C>, config: Pick<ResolvedSubgraphConfig, "logLevel" | "signingSecret" | "signatureMaxSkewMs" | "acceptUnsigned" | "metricsToken">, onClose?: () => Promise<void>): Promise<FastifyInstance> {
+  return buildSubgraphApp({ name: mod.name, sdlPath: sdlPathOf(mod), resolvers: mod.resolvers, db, logLevel: config.logLevel, onClose, signingSecret: config.signingSecret, signatureMaxSkewMs: config.signatureMaxSkewMs, acceptUnsigned: config.acceptUnsigned, metricsToken: config.metricsToken, readiness: { database: () => db.ping() } });
 }

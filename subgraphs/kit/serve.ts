@@ -1,6 +1,6 @@
 /**
  * Runs one department service: open and migrate its database, seed it on first start, listen, and close
- * cleanly on SIGINT/SIGTERM. Used by each department's main.ts.
+ * gracefully on SIGINT/SIGTERM (./lifecycle.ts). Used by each department's main.ts.
  */
 import type { FastifyInstance } from "fastify";
 import { DEFAULT_SYNTHETIC } from "../synthetic";
@@ -9,6 +9,7 @@ import { loadSubgraphConfig, withSubgraphSecrets, type ResolvedSubgraphConfig, t
 import { buildDepartmentApp, openDepartment, type AnyDepartment as DepartmentModule } from "./department";
 import { isSeeded, seedDepartments } from "./seed";
 import type { DepartmentDb, PrismaLike } from "./database";
+import { stopOnSignals } from "./lifecycle";
 
 export interface RunningDepartment {
   app: FastifyInstance;
@@ -34,13 +35,10 @@ export async function startDepartment(mod: DepartmentModule, overrides: Partial<
 
 export function main(mod: DepartmentModule): void {
   startDepartment(mod).then(
-    ({ app, url }) => {
+    ({ app, url, config }) => {
       app.log.info({ url }, `${mod.name} subgraph ready`);
-      const stop = () => void app.close().then(() => process.exit(0));
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-      // Started by `npm start`: stop when the supervisor goes away.
-      if (process.send) process.once("disconnect", stop);
+      // SIGTERM/SIGINT (or `npm start` going away): stop accepting, finish requests in flight, close the database.
+      stopOnSignals(app, { timeoutMs: config.shutdownTimeoutMs });
     },
     (err) => {
       console.error(`${mod.name} failed to start:`, err);

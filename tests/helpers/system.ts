@@ -50,6 +50,10 @@ export interface SystemOptions {
   gateway?: Partial<import("../../gateway/src/config").GatewayConfig>;
   /** Access-log store to use instead of the system's own (failure injection). */
   audit?: AuditStore;
+  /** Receives the gateway's log lines (its level then defaults to info). */
+  logStream?: { write(line: string): void };
+  /** The departments' circuit breakers as the gateway should see them (readiness and metrics tests). */
+  breakers?: () => import("../../gateway/src/plugins/metrics").BreakerLike[];
   /** A different signing secret for some departments (misconfiguration injection). */
   subgraphSecrets?: Partial<Record<Department, string>>;
 }
@@ -96,9 +100,10 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     ...base,
     ...opts.gateway,
     port: 0,
-    logLevel: (process.env.TEST_LOG_LEVEL as "silent") ?? "silent",
+    logLevel: (process.env.TEST_LOG_LEVEL as "silent") ?? (opts.logStream ? "info" : "silent"),
     subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([k, v]) => [k, v.url])),
-  }, { audit: opts.audit });
+    ...opts.gateway?.subgraphUrls ? { subgraphUrls: { ...Object.fromEntries(Object.entries(subgraphs).map(([k, v]) => [k, v.url])), ...opts.gateway.subgraphUrls } } : {},
+  }, { audit: opts.audit, breakers: opts.breakers, logStream: opts.logStream });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const addr = app.server.address();
   const gatewayUrl = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/graphql`;

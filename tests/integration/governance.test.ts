@@ -388,7 +388,7 @@ describe("modes and failures", () => {
   it("GOVERNANCE=off (benchmarks only) serves without a token and records nothing", async () => {
     // A store that counts what it is asked to record: with governance off it must never be asked.
     const appended: unknown[] = [];
-    const spy: AuditStore = { kind: "pglite", append: async (r) => (appended.push(r), { ...r, seq: appended.length, prevHash: "", hash: "" }), query: async () => ({ records: [], hasNext: false, total: 0 }), verify: async () => ({ ok: true, count: 0, headHash: "" }), close: async () => undefined };
+    const spy: AuditStore = { kind: "pglite", append: async (r) => (appended.push(r), { ...r, seq: appended.length, prevHash: "", hash: "" }), query: async () => ({ records: [], hasNext: false, total: 0 }), verify: async () => ({ ok: true, count: 0, headHash: "" }), ping: async () => undefined, close: async () => undefined };
     const open = await startSystem({ citizens: 3000, gateway: { governance: false }, audit: spy });
     try {
       const res = await post(open.gatewayUrl, { query: `query($id: ID!) { citizen(id: $id) { name idNumber } }`, variables: { id: inG0101.citizenId } });
@@ -442,6 +442,7 @@ describe("modes and failures", () => {
       },
       query: async () => ({ records: [], hasNext: false, total: 0 }),
       verify: async () => ({ ok: true, count: 0, headHash: "" }),
+      ping: async () => undefined,
       close: async () => undefined,
     };
     const failing = await startSystem({ citizens: 3000, audit: broken });

@@ -304,6 +304,6 @@ describe("HTTP limits", () => {
   it("leaves other endpoints alone", async () => {
     const res = await fetch(gw.url.replace(/\/graphql$/, "/health"));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ok" });
+    expect(await res.json()).toEqual({ status: "ok", service: "gateway" });
   });
 });

@@ -8,6 +8,7 @@ import { openMigrated } from "../../../subgraphs/kit/sql-runner";
 import type { SqlRunner } from "../../../subgraphs/kit/migrate";
 import { join } from "node:path";
 import { GENESIS_HASH, hashRecord } from "./hash";
+import { claimFolder, liveOwner, releaseFolder } from "./folder-owner";
 
 export interface AccessRecord { requestId: string; clientRequestId?: string | null; at: Date; callerId: string; callerName: string; organisation: string; role: string; purpose: string | null; citizens: string[]; fields: string[]; }
 export interface StoredAccessRecord extends AccessRecord { seq: number; prevHash: string; hash: string; }
@@ -22,6 +23,8 @@ export interface AuditStore {
   query(filter: AccessLogFilter): Promise<{ records: StoredAccessRecord[]; hasNext: boolean; total: number }>;
   /** Recomputes the whole chain in seq order (streamed in batches). With expectHeadHash, that hash must be in the chain. */
   verify(expectHeadHash?: string): Promise<VerifyResult>;
+  /** Resolves when the log can take appends (its database answers and is not read-only), for /readyz; rejects with the reason otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 export interface AuditStoreOptions { databaseUrl?: string; dataDir: string; }
@@ -61,10 +64,20 @@ function toStored(r: Row): StoredAccessRecord {
 }
 
 export async function openAuditStore(opts: AuditStoreOptions): Promise<AuditStore> {
+  // PGlite is single-process: never open a folder another running process has open (./folder-owner.ts).
+  const embedded = !opts.databaseUrl;
+  if (embedded) {
+    const other = liveOwner(opts.dataDir);
+    if (other && other.pid !== process.pid) throw new Error(`${opts.dataDir} is open in process ${other.pid}; PGlite allows one process at a time`);
+  }
   // Appends touch the tail of the table and its indexes: small shared buffers keep the embedded log's memory low.
   const conn = await openMigrated({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolSize: 4, pgliteSharedBuffersMb: 16 }, MIGRATIONS_DIR);
   const { kind, runner } = conn;
-  const closeDriver = conn.close;
+  if (embedded) claimFolder(opts.dataDir);
+  const closeDriver = async () => {
+    await conn.close();
+    if (embedded) releaseFolder(opts.dataDir);
+  };
 
   /**
    * The chain's head as last committed by this process. Only for PGlite: one process owns an embedded log
@@ -199,6 +212,13 @@ export async function openAuditStore(opts: AuditStoreOptions): Promise<AuditStor
         return bad(count + 1, `the expected head ${expectHeadHash} is not in the log (it ends at record ${count}, head ${prev}): records were deleted from the end or the chain was rewritten`);
       }
       return { ok: true, count, headHash: prev };
+    },
+
+    async ping() {
+      if (closed) throw new Error("audit store is closed");
+      const [row] = await runner.query("SELECT pg_is_in_recovery() AS ro", []);
+      // A standby (or a database being recovered) cannot take appends.
+      if (row?.ro === true) throw new Error("the access-log database is read-only");
     },
 
     async close() {

@@ -26,7 +26,7 @@ export interface AuditWriter extends AuditStore {
   readonly pendingCalls: number;
 }
 
-export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTimeoutMs?: number } = {}): Promise<AuditWriter> {
+export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTimeoutMs?: number; shutdownGraceMs?: number } = {}): Promise<AuditWriter> {
   let child: ChildProcess | undefined;
   let starting: Promise<ChildProcess> | undefined;
   let kind: AuditStore["kind"] = "pglite";
@@ -110,7 +110,7 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
         settled = true;
         reject(e);
       };
-      const c = fork(ENTRY, [JSON.stringify(opts)], {
+      const c = fork(ENTRY, [JSON.stringify(opts), String(limits.shutdownGraceMs ?? 30_000)], {
         execArgv: ENTRY.endsWith(".ts") ? ["--import", "tsx"] : [],
         serialization: "advanced",
         stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -165,7 +165,8 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
       // (AUDIT_UNAVAILABLE, no personal data returned) and a writer stuck on an append is replaced on the
       // next call. Reads (an auditor's search, a verification of a long chain) may be slow: they get a
       // longer deadline and only fail themselves.
-      const read = msg.op === "query" || msg.op === "verify";
+      // A ping (readiness) only fails itself too: the caller has its own, shorter deadline.
+      const read = msg.op === "query" || msg.op === "verify" || msg.op === "ping";
       const deadlineMs = read ? callTimeoutMs * READ_DEADLINE_FACTOR : callTimeoutMs;
       const timer = setTimeout(() => {
         if (!take(id)) return;
@@ -191,6 +192,7 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
     append: (rec) => call({ op: "append", arg: rec }),
     query: (filter) => call({ op: "query", arg: filter }),
     verify: (expectHeadHash) => call({ op: "verify", arg: expectHeadHash }),
+    ping: () => call({ op: "ping" }),
     async close() {
       if (closed) return;
       // A writer being started right now is closed too, once it is up.

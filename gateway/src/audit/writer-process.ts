@@ -21,6 +21,7 @@ function sendAndExit(msg: WriterReply, code: number): void {
 
 async function main(): Promise<void> {
   const opts = JSON.parse(process.argv[2] ?? "{}") as AuditStoreOptions;
+  const graceMs = Number(process.argv[3]) > 0 ? Number(process.argv[3]) : 30_000;
   // Creating a PGlite database (initdb) leaves ~500 MB of WebAssembly memory that a process never gets
   // back; opening an existing one costs ~180 MB. So a new log is created by a first writer, which then
   // exits, and the gateway starts the long-lived writer on the existing folder.
@@ -38,8 +39,15 @@ async function main(): Promise<void> {
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= store.close().then(() => process.exit(0), () => process.exit(1)));
   process.on("disconnect", () => void close());
-  process.on("SIGTERM", () => void close());
-  process.on("SIGINT", () => undefined); // the gateway decides when to stop (Ctrl-C reaches the whole group)
+  // The gateway decides when to stop: Ctrl-C reaches the whole process group, and a service manager may send
+  // SIGTERM to every process of the gateway at once — the gateway still has requests in flight whose records
+  // must be written. It closes the writer once they are done (or the IPC channel closes when it exits); a
+  // writer whose gateway does not do so within its grace period closes by itself.
+  process.on("SIGTERM", () => {
+    if (!process.connected) return void close();
+    setTimeout(() => void close(), graceMs).unref();
+  });
+  process.on("SIGINT", () => undefined);
   const answer = batcher<WriterAnswer>((answers) => send({ answers }));
   const handle = (m: WriterRequest) => {
     const reply = (p: Promise<unknown>) =>
@@ -56,6 +64,9 @@ async function main(): Promise<void> {
         break;
       case "verify":
         void reply(store.verify(m.arg));
+        break;
+      case "ping":
+        void reply(store.ping());
         break;
       case "close":
         // Answer, and exit once the answer has left (close() waits for the store).

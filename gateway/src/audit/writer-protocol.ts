@@ -5,6 +5,7 @@ export type WriterRequest =
   | { id: number; op: "append"; arg: AccessRecord }
   | { id: number; op: "query"; arg: AccessLogFilter }
   | { id: number; op: "verify"; arg?: string }
+  | { id: number; op: "ping"; arg?: undefined }
   | { id: number; op: "close"; arg?: undefined };
 
 export type WriterAnswer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string } };

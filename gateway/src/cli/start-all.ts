@@ -3,7 +3,9 @@
  * the embedded default (seeding each department on first start), waits until each answers, prints the
  * endpoint and an example query, and supervises: a service that dies is restarted with backoff (1 s, 2 s,
  * 4 s … up to 30 s; the delay resets after a minute of running) while the others keep serving. Ctrl-C
- * (SIGINT) or SIGTERM stops everything: the gateway first (it drains its requests), then the departments.
+ * (SIGINT) or SIGTERM stops everything: the gateway first (it finishes its requests in flight, flushes the
+ * access log and exits), then the departments (each finishing its own); a service that has not exited
+ * `SHUTDOWN_TIMEOUT_MS` + 5 s after being asked is killed. A second Ctrl-C kills everything at once.
  *
  * Runs the compiled JavaScript when started from `dist/` (`npm start` after `npm run build`), TypeScript
  * through tsx otherwise (development).
@@ -33,6 +35,8 @@ interface Service {
 
 const services: Service[] = [];
 let stopping = false;
+/** How long a service gets to stop before it is killed (its own deadline, SHUTDOWN_TIMEOUT_MS, plus a margin). */
+let killAfterMs = 30_000;
 
 function entry(relative: string): string {
   const file = join(codeRoot, compiled ? relative.replace(/\.ts$/, ".js") : relative);
@@ -81,13 +85,22 @@ function stopOne(s: Service): Promise<void> {
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return res();
     proc.once("exit", () => res());
     proc.kill("SIGTERM");
-    setTimeout(() => proc.kill("SIGKILL"), 20_000).unref();
+    setTimeout(() => {
+      console.error(`${s.name} did not stop within ${killAfterMs / 1000} s; killing it`);
+      proc.kill("SIGKILL");
+    }, killAfterMs).unref();
   });
 }
 
+function killAll(): void {
+  for (const s of services) if (s.proc && s.proc.exitCode === null && s.proc.signalCode === null) s.proc.kill("SIGKILL");
+  process.exit(1);
+}
+
 async function stopAll(code: number): Promise<void> {
-  if (stopping) return;
+  if (stopping) return killAll();
   stopping = true;
+  console.log("stopping: the gateway finishes its requests in flight, then the departments stop…");
   // The gateway first, so that it finishes its in-flight requests while the departments still answer.
   const gateway = services.filter((s) => s.name === "gateway");
   await Promise.all(gateway.map(stopOne));
@@ -96,23 +109,24 @@ async function stopAll(code: number): Promise<void> {
 }
 
 async function main() {
-  process.once("SIGINT", () => void stopAll(0));
-  process.once("SIGTERM", () => void stopAll(0));
+  process.on("SIGINT", () => void stopAll(0));
+  process.on("SIGTERM", () => void stopAll(0));
   // One read of each component's configuration; the development secrets are created once, here, before
   // the services that share them start.
   const gw = withSecrets(loadGatewayConfig());
+  killAfterMs = gw.shutdownTimeoutMs + 5000;
   for (const w of gw.warnings) console.warn(`warning: ${w}`);
   const urls: Record<string, string> = {};
   for (const d of DEPARTMENT_RECORDS) {
     const c = withSubgraphSecrets(loadSubgraphConfig(d.name));
     urls[`${d.envPrefix}_URL`] = `http://${c.host}:${c.port}/graphql`;
-    services.push({ name: d.name, file: entry(`subgraphs/${d.folder}/main.ts`), env: { [`${d.envPrefix}_PORT`]: String(c.port) }, nodeFlags: [], health: `http://${c.host}:${c.port}/health`, restarts: 0, startedAt: 0 });
+    services.push({ name: d.name, file: entry(`subgraphs/${d.folder}/main.ts`), env: { [`${d.envPrefix}_PORT`]: String(c.port) }, nodeFlags: [], health: `http://${c.host}:${c.port}/readyz`, restarts: 0, startedAt: 0 });
   }
   services.forEach(launch);
   console.log(`starting ${DEPARTMENT_RECORDS.length} department subgraphs (${DEPARTMENT_RECORDS.map((d) => `${d.name} ${d.label}`).join(", ")}; first start migrates and seeds each database)…`);
   await Promise.all(services.map((s) => waitHealthy(s, 600_000)));
   const endpoint = `http://${gw.host}:${gw.port}/graphql`;
-  const gateway: Service = { name: "gateway", file: entry("gateway/src/main.ts"), env: urls, nodeFlags: gw.nodeFlags, health: endpoint.replace(/graphql$/, "health"), restarts: 0, startedAt: 0 };
+  const gateway: Service = { name: "gateway", file: entry("gateway/src/main.ts"), env: urls, nodeFlags: gw.nodeFlags, health: endpoint.replace(/graphql$/, "readyz"), restarts: 0, startedAt: 0 };
   services.push(gateway);
   launch(gateway);
   await waitHealthy(gateway, 120_000);

@@ -137,7 +137,7 @@ export function createGovernedExecutor(executor: GatewayExecutor, getSchema: () 
       const errors = [...(result.errors ?? []), ...op.errors];
       return { ...result, errors: errors.length ? errors : undefined };
     } catch (e) {
-      log.error({ err: e }, "governance failed; request refused");
+      log.error({ err: e, reqId: context.requestId }, "governance failed; request refused");
       return refuse(rc, new Refusal("INTERNAL_SERVER_ERROR", "Internal server error"));
     }
   };

@@ -22,7 +22,7 @@ export function createAccessRecordPlugin(opts: AccessRecordPluginOptions): Gatew
       const access = summaryOf(op);
       if (!access) return new Refusal("INTERNAL_SERVER_ERROR", "Internal server error");
       if (access.unattributed > 0) {
-        opts.log.error({ requestId: op.context.requestId, fields: [...access.fields] }, "personal data whose owner cannot be determined (a type lacks @owner); response refused");
+        opts.log.error({ reqId: op.context.requestId, fields: [...access.fields] }, "personal data whose owner cannot be determined (a type lacks @owner); response refused");
         return new Refusal("INTERNAL_SERVER_ERROR", "Internal server error");
       }
       if (access.fields.size === 0) return;
@@ -40,7 +40,7 @@ export function createAccessRecordPlugin(opts: AccessRecordPluginOptions): Gatew
           fields: [...access.fields].sort(),
         });
       } catch (e) {
-        opts.log.warn({ err: e, requestId: op.context.requestId }, "access record not written; personal data withheld");
+        opts.log.warn({ err: e, reqId: op.context.requestId }, "access record not written; personal data withheld");
         return new Refusal("AUDIT_UNAVAILABLE", "The access could not be recorded, so no personal data is returned. Try again later.");
       }
     },

@@ -28,7 +28,7 @@ export function createRateLimitPlugin(opts: RateLimitPluginOptions): GatewayPlug
           verdict = await opts.state.take(`caller:${sub}`, opts.perSecond, opts.burst);
         } catch (e) {
           // The shared state cannot decide: refuse rather than serve unlimited (fail closed).
-          opts.log.warn({ err: e }, "rate limit state unavailable; request refused");
+          req.log.warn({ err: e }, "rate limit state unavailable; request refused");
           return reply.code(503).type(JSON_TYPE).header("retry-after", "1").send(errorBody("RATE_LIMITED", "The rate limit cannot be checked right now; retry in a second."));
         }
         if (verdict.allowed) return;

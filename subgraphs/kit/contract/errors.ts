@@ -24,6 +24,7 @@ export const DEPARTMENT_ERROR_CODES = {
   SUBGRAPH_REQUEST_REPLAYED: { status: 401, description: "A signed department request was received before (its nonce was already used): a replay." },
   BAD_REQUEST: { status: 400, description: "The HTTP request is malformed (no query, wrong content type, bad JSON, an unreadable request line or header, a missing or invalid Host header, a malformed persisted-query extension)." },
   REQUEST_HEADERS_TOO_LARGE: { status: 431, description: "The request headers are larger than the server accepts." },
+  SHUTTING_DOWN: { status: 503, description: "The service is shutting down and did not start this request (it arrived on a connection opened before); retry it — another instance answers. Sent with `Retry-After: 1` and `Connection: close`." },
   INTERNAL_SERVER_ERROR: { status: 500, description: "An unexpected failure; details are in the server log under the request id, never in the response." },
 } as const satisfies Record<string, ErrorSpec>;
 
