@@ -22,7 +22,7 @@ import { openAuditStore, type AuditStore } from "./audit/store";
 import { openAuditWriter } from "./audit/writer-client";
 import { createPipeline } from "./pipeline";
 import { createMemoryState, createRedisState, type SharedState } from "./state/shared-state";
-import { clientErrorHandler } from "../../subgraphs/kit/contract/client-errors";
+import { clientErrorHandler, frameworkErrorHandler } from "../../subgraphs/kit/contract/client-errors";
 import { errorBody } from "../../subgraphs/kit/contract/errors";
 import { apiError, isRegisteredCode, type ErrorCode } from "./errors";
 import { clientRequestId } from "./plugins/request-id";
@@ -88,6 +88,7 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
       return server;
     },
     clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
     // While shutting down, requests on kept-alive connections get a registered code (kit/lifecycle), not Fastify's 503.
     return503OnClosing: false,
   });

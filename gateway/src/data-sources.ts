@@ -13,6 +13,7 @@ import { signRequest } from "../../subgraphs/kit/contract/signing";
 import { SYSTEM_CALLER, type ForwardedCaller } from "../../subgraphs/kit/contract/caller";
 import { createCursorCodec } from "../../subgraphs/kit/contract/cursor";
 import { SubgraphClient } from "./transport/subgraph-client";
+import { cutToShape, shapeOf } from "./transport/answer-shape";
 import type { GovernedContext } from "./governance/executor";
 import { roleOf, type Policy } from "./governance/policy";
 import type { AuditStore } from "./audit/store";
@@ -81,6 +82,11 @@ class DepartmentDataSource implements GraphQLDataSource<Ctx> {
     if (response.errors !== undefined && !Array.isArray(response.errors)) {
       throw new GraphQLError(`${this.name} answered with malformed errors`, { extensions: { code: "INTERNAL_SERVER_ERROR", serviceName: this.name } });
     }
+    // Only what this department was asked for: extra keys would overwrite other departments' fields.
+    const shape = shapeOf(request.query ?? "");
+    if (!shape) throw new GraphQLError(`the query sent to ${this.name} could not be read back`, { extensions: { code: "INTERNAL_SERVER_ERROR", serviceName: this.name } });
+    const extra = cutToShape(response.data, shape);
+    if (extra > 0) this.log.warn({ subgraph: this.name, requestId: (context as GovernedContext)?.requestId, keys: extra }, "department answered fields it was not asked for; dropped");
     if (Array.isArray(response.errors)) {
       response.errors = response.errors.map((e) => {
         const err = (e && typeof e === "object" ? e : {}) as { message?: unknown; path?: unknown; extensions?: unknown };

@@ -14,7 +14,7 @@ import { maskFormattedError } from "./contract/error-masking";
 import { createCursorCodec, type CursorCodec } from "./contract/cursor";
 import type { ForwardedCaller } from "./contract/caller";
 import { registerGatewayOnly } from "./gateway-only";
-import { clientErrorHandler } from "./contract/client-errors";
+import { clientErrorHandler, frameworkErrorHandler } from "./contract/client-errors";
 import { LoaderRegistry } from "./loaders";
 import { registerDraining } from "./lifecycle";
 import { registerHealthRoutes, type ReadinessCheck } from "./health";
@@ -56,7 +56,7 @@ export function loadTypeDefs(sdlPath: string) {
 
 export async function buildSubgraphApp<Db>(opts: SubgraphAppOptions<Db>): Promise<FastifyInstance> {
   // return503OnClosing off: while shutting down, ./lifecycle answers with a registered code instead.
-  const app = Fastify({ logger: { level: opts.logLevel ?? "info", name: opts.name }, bodyLimit: BODY_LIMIT, clientErrorHandler, return503OnClosing: false });
+  const app = Fastify({ logger: { level: opts.logLevel ?? "info", name: opts.name }, bodyLimit: BODY_LIMIT, clientErrorHandler, frameworkErrors: frameworkErrorHandler, return503OnClosing: false });
   registerDraining(app);
   registerMetrics(app, { token: opts.metricsToken });
   registerGatewayOnly(app, { name: opts.name, signingSecret: opts.signingSecret, maxSkewMs: opts.signatureMaxSkewMs ?? 30_000, bodyLimit: BODY_LIMIT, acceptUnsigned: opts.acceptUnsigned });

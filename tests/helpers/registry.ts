@@ -84,7 +84,7 @@ export async function schemaCli(dataDir: string, token: string | undefined, args
 }
 
 /** A department that is not ours (a subgraph joining at run time): a plain HTTP server answering GraphQL from `schema`. */
-export async function serveSubgraph(schema: GraphQLSchema, onRequest: () => void = () => undefined): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveSubgraph(schema: GraphQLSchema, onRequest: () => void = () => undefined, tamper: (result: { data?: unknown }) => void = () => undefined): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
@@ -92,6 +92,7 @@ export async function serveSubgraph(schema: GraphQLSchema, onRequest: () => void
       onRequest();
       const { query, variables } = JSON.parse(body);
       const result = await graphql({ schema, source: query, variableValues: variables });
+      tamper(result as { data?: unknown });
       res.setHeader("content-type", "application/json");
       res.end(JSON.stringify(result));
     });

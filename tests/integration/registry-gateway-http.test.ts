@@ -9,6 +9,8 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import { parse } from "graphql";
 import { post, startSystem, type System } from "../helpers/system";
 import { sdlOf, removeField, serveSubgraph } from "../helpers/registry";
+import { usageSignature } from "../../gateway/src/plugins/usage-reporting";
+import { operationId } from "../../schema/registry/operations";
 
 jest.setTimeout(240_000);
 
@@ -95,7 +97,12 @@ type Citizen @key(fields: "id") {
   let housingRequests = 0;
   beforeAll(async () => {
     const schema = buildSubgraphSchema([{ typeDefs: parse(HOUSING), resolvers: { Query: { housingOffices: () => [{ name: "安和街道住房保障办公室" }] }, Citizen: { __resolveReference: (c: { id: string }) => ({ id: c.id, housingStatus: c.id === PERSON ? "轮候中（第3批）" : null }) } } as never }]);
-    server = await serveSubgraph(schema, () => housingRequests++);
+    // A department that also answers fields it was not asked for (another department's): the gateway drops them.
+    const tamper = (result: { data?: unknown }) => {
+      const entities = (result.data as { _entities?: Record<string, unknown>[] } | undefined)?._entities;
+      for (const e of entities ?? []) if (e) Object.assign(e, { name: "篡改的姓名", idNumber: "ATTACKER-CONTROLLED" });
+    };
+    server = await serveSubgraph(schema, () => housingRequests++, tamper);
     url = server.url;
   });
   afterAll(() => server.close());
@@ -117,6 +124,9 @@ type Citizen @key(fields: "id") {
     });
     expect(served.status).toBe(200);
     expect(served.body.data!.citizen).toEqual({ name: expect.any(String), housingStatus: "轮候中（第3批）" });
+    expect(served.body.data!.citizen.name).not.toBe("篡改的姓名");
+    const withId = await post(sys.gatewayUrl, { query: `{ citizen(id: "${PERSON}") { idNumber housingStatus } }` }, worker);
+    expect(JSON.stringify(withId.body)).not.toContain("ATTACKER");
     expect(housingRequests).toBeGreaterThan(0);
     // The new personal field needs a purpose like every other one …
     const { "x-purpose": _p, ...noPurpose } = worker;
@@ -166,7 +176,12 @@ describe("contract endpoints", () => {
     expect(inside.body.errors?.map((e: any) => e.extensions.code) ?? []).not.toContain("GRAPHQL_VALIDATION_FAILED");
     const outside = await post(contractUrl("property-company"), { query: `{ citizen(id: "${PERSON}") { idNumber } }` }, worker);
     expect([outside.status, outside.body.errors?.[0]?.extensions?.code]).toEqual([400, "GRAPHQL_VALIDATION_FAILED"]);
-    expect(outside.body.errors![0].message).toContain("property-company");
+    // The same message as for a field that does not exist anywhere, and no suggestion naming a field outside.
+    const missing = await post(contractUrl("property-company"), { query: `{ noSuchRoot(id: "${PERSON}") { idNumber } }` }, worker);
+    expect(outside.body.errors![0].message.replace('"citizen"', "X")).toBe(missing.body.errors![0].message.replace('"noSuchRoot"', "X"));
+    const typo = await post(contractUrl("property-company"), { query: `{ building(id: "B-01-001") { id } citizen(id: "${PERSON}") { idNumbe } }` }, worker);
+    expect(typo.status).toBe(400);
+    expect(JSON.stringify(typo.body)).not.toContain("idNumber");
     // The same operation is valid on the full graph.
     expect((await post(sys.gatewayUrl, { query: `{ citizen(id: "${PERSON}") { idNumber } }` }, worker)).body.errors?.[0]?.extensions?.code ?? "none").not.toBe("GRAPHQL_VALIDATION_FAILED");
   });
@@ -179,6 +194,18 @@ describe("contract endpoints", () => {
     expect(names(full)).toContain("citizen");
     expect(names(contract)).not.toContain("citizen");
     expect(names(contract)).toContain("building");
+    // Introspection however it is shaped — through a fragment, an inline fragment, aliased — describes only the contract.
+    for (const shaped of [
+      `{ ...F } fragment F on Query { __type(name: "Citizen") { fields { name } } }`,
+      `{ ... on Query { t: __type(name: "Citizen") { fields { name } } } }`,
+      `{ __type(name: "Citizen") { fields { name } } }`,
+    ]) {
+      const r = await post(contractUrl("property-company"), { query: shaped }, worker);
+      expect(r.status).toBe(200);
+      expect(JSON.stringify(r.body)).not.toMatch(/idNumber|ethnicity|subsidies/);
+    }
+    const mixed = await post(contractUrl("property-company"), { query: `{ buildings(first: 1) { edges { node { id } } } t: __type(name: "Household") { fields { name } } }` }, worker);
+    expect([mixed.status, mixed.body.errors?.[0]?.extensions?.code]).toEqual([400, "GRAPHQL_VALIDATION_FAILED"]);
     const unknown = await post(contractUrl("nobody"), { query: "{ __typename }" }, worker);
     expect([unknown.status, unknown.body.errors?.[0]?.extensions?.code]).toEqual([404, "UNKNOWN_CONTRACT"]);
   });
@@ -219,6 +246,11 @@ describe("clients: safelists, persisted documents, usage", () => {
     const otherName = await post(sys.gatewayUrl, { query: REGISTERED }, { ...bound, ...app("dashboard", "2.3.0") });
     expect([otherName.status, otherName.body.errors?.[0]?.extensions?.code]).toEqual([400, "BAD_REQUEST"]);
     expect((await post(sys.gatewayUrl, { query: REGISTERED }, { ...bound, "apollographql-client-version": "2.3.0" })).body.data?.citizen?.id).toBe(PERSON);
+    // A URL that is not valid percent-encoding gets a registered code, on every route.
+    for (const path of ["/graphql%E0%A4%A", "/contracts/%E0%A4%A/graphql", "/registry/%E0%A4%A"]) {
+      const res = await fetch(sys.gatewayUrl.replace(/\/graphql$/, path), { method: "POST", headers: { ...worker, "content-type": "application/json" }, body: "{}" });
+      expect([path, res.status, ((await res.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code]).toEqual([path, 400, "BAD_REQUEST"]);
+    }
     const badHeader = await post(sys.gatewayUrl, { query: REGISTERED }, { ...worker, "apollographql-client-name": "a b<script>" });
     expect([badHeader.status, badHeader.body.errors?.[0]?.extensions?.code]).toEqual([400, "BAD_REQUEST"]);
     await api("PUT", "/registry/safelist/grid-app", { enabled: false });
@@ -234,6 +266,17 @@ describe("clients: safelists, persisted documents, usage", () => {
       return r.body.served?.some((s: any) => s.clientName === "elder-dashboard" || s.client === "elder-dashboard") ? r : undefined;
     });
     expect(JSON.stringify(usage.body)).not.toContain("轮候中");
+    // Recorded under the literal-free signature: the hash cannot be matched to a guessed query naming a citizen.
+    const mine = usage.body.served.filter((s: { client: string }) => s.client === "elder-dashboard");
+    expect(mine.map((s: { operationHash: string }) => s.operationHash)).toEqual([usageSignature(q)]);
+    expect(usageSignature(q)).toBe(usageSignature(q.replace(PERSON, "P00000002")));
+    expect(JSON.stringify(usage.body)).not.toContain(operationId(q));
+    // A field the caller was refused is not counted as read.
+    const staff = { ...(await sys.as({ role: "property-staff" }, "repair-service")), ...app("probe-app", "1.0") };
+    await post(sys.gatewayUrl, { query: `query Probe { citizen(id: "${PERSON}") { id idNumber } }` }, staff);
+    await sys.supergraph.registry!.flushUsage();
+    const probe = (await api("GET", "/registry/usage")).body.served.filter((s: { client: string }) => s.client === "probe-app");
+    expect(probe.flatMap((s: { fields: string[] }) => s.fields)).not.toContain("Citizen.idNumber");
     const owner = "public-security"; // Citizen.phone
     const check = await api("POST", "/registry/check", { subgraph: owner, sdl: removeField(sdlOf(owner), "  phone:") });
     expect(check.body.ok === false || check.body.report?.ok === false).toBe(true);

@@ -7,7 +7,7 @@
  * record) applies as on `/graphql`. An unknown contract name is 404 UNKNOWN_CONTRACT. Contract schemas are
  * rebuilt when the registry's supergraph version changes.
  */
-import { buildSchema, execute, Kind, specifiedRules, validate, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import { BREAK, buildSchema, execute, Kind, specifiedRules, validate, visit, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
 import type { Registry } from "../../../schema/registry/registry";
 import { apiError } from "../errors";
 import type { GatewayPlugin } from "./types";
@@ -36,7 +36,37 @@ export function createContractSchemas(registry: Pick<Registry, "contractSchemas"
   };
 }
 
-const isIntrospection = (op: OperationDefinitionNode) => op.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith("__"));
+/** The operation's root fields, through inline fragments and fragment spreads at the root. */
+function rootFields(doc: DocumentNode, op: OperationDefinitionNode): FieldNode[] {
+  const fragments = new Map(doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  const out: FieldNode[] = [];
+  const walk = (set: SelectionSetNode, seen: Set<string>) => {
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD) out.push(s);
+      else if (s.kind === Kind.INLINE_FRAGMENT) walk(s.selectionSet, seen);
+      else if (!seen.has(s.name.value) && fragments.has(s.name.value)) walk(fragments.get(s.name.value)!.selectionSet, new Set([...seen, s.name.value]));
+    }
+  };
+  walk(op.selectionSet, new Set());
+  return out;
+}
+
+/** Whether the document asks for the schema anywhere (`__schema`, `__type`), however it is nested. */
+function asksForSchema(doc: DocumentNode): boolean {
+  let found = false;
+  visit(doc, {
+    Field(node) {
+      if (node.name.value === "__schema" || node.name.value === "__type") {
+        found = true;
+        return BREAK;
+      }
+    },
+  });
+  return found;
+}
+
+/** Validation messages on a contract endpoint name nothing outside it: no "Did you mean" suggestions. */
+const withoutSuggestions = (message: string) => message.replace(/\s*Did you mean [^?]*\?/g, "");
 
 export function createContractsPlugin(opts: { schemas: () => Promise<Map<string, GraphQLSchema>> }): GatewayPlugin {
   const schemaOf = async (name: string): Promise<GraphQLSchema | undefined> => {
@@ -65,16 +95,29 @@ export function createContractsPlugin(opts: { schemas: () => Promise<Map<string,
       async requestDidStart(rc) {
         const contract = (rc.contextValue as ContractContext).contract;
         if (!contract) return;
+        let introspection = false;
         return {
           async didResolveOperation(ctx) {
             const schema = await schemaOf(contract);
             if (!schema) throw apiError("UNKNOWN_CONTRACT", "No contract of that name is served.", { http: { status: 404 } });
             const errors = validate(schema, ctx.document, specifiedRules);
-            if (errors.length) throw apiError("GRAPHQL_VALIDATION_FAILED", `${errors[0].message} (contract ${contract})`, { http: { status: 400 } });
+            // The same message as for a field that does not exist at all: nothing tells what lies outside.
+            if (errors.length) throw apiError("GRAPHQL_VALIDATION_FAILED", withoutSuggestions(errors[0].message), { http: { status: 400 } });
+            if (asksForSchema(ctx.document) && ctx.operation) {
+              // Introspection describes the contract, so it is answered from the contract's schema alone.
+              if (!rootFields(ctx.document, ctx.operation).every((f) => f.name.value.startsWith("__"))) {
+                throw apiError("GRAPHQL_VALIDATION_FAILED", "On a contract endpoint, introspection (__schema, __type) cannot be mixed with data fields: send it as an operation of its own.", { http: { status: 400 } });
+              }
+              introspection = true;
+            }
+          },
+          async willSendResponse(ctx) {
+            const body = ctx.response.body;
+            if (body.kind !== "single" || !body.singleResult.errors) return;
+            body.singleResult.errors = body.singleResult.errors.map((e) => (e.extensions?.code === "GRAPHQL_VALIDATION_FAILED" ? { ...e, message: withoutSuggestions(e.message) } : e));
           },
           async responseForOperation(ctx) {
-            // Introspection on a contract endpoint describes the contract, not the full graph.
-            if (!ctx.operation || !isIntrospection(ctx.operation)) return null;
+            if (!introspection || !ctx.operation) return null;
             const schema = await schemaOf(contract);
             if (!schema) return null;
             const result = await execute({ schema, document: ctx.document, operationName: ctx.operation.name?.value, variableValues: ctx.request.variables });

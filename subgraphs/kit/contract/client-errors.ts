@@ -4,6 +4,7 @@
  * error body and a registered code, like every other refusal, by the gateway and the departments alike.
  */
 import type { Socket } from "node:net";
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { errorBody } from "./errors";
 
 export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
@@ -17,4 +18,12 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
     : [400, "Bad Request", "BAD_REQUEST", "The HTTP request is malformed."];
   const body = JSON.stringify(errorBody(code, message));
   socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+/**
+ * Fastify's own routing errors (a URL that is not valid percent-encoding, FST_ERR_BAD_URL; a failed route
+ * constraint) as a registered code instead of Fastify's error shape. Used as `frameworkErrors`.
+ */
+export function frameworkErrorHandler(_err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  void reply.code(400).type("application/json; charset=utf-8").send(errorBody("BAD_REQUEST", "The request URL is malformed (not valid percent-encoding)."));
 }
