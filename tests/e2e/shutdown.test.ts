@@ -1,6 +1,7 @@
 /**
  * Graceful shutdown with real processes (compiled, as deployed): SIGTERM a gateway process while 30 requests
- * are in flight — held at a department by a gate the test controls, so they are provably in flight — and a
+ * are in flight — held at a department by a gate the test controls, so they are provably in flight; the signal
+ * goes to its whole process group, the access-log writer too — and a
  * department process while 20 requests wait on its database (a table lock the test holds). No request is
  * dropped: every one gets its complete answer; new connections are refused as soon as the shutdown starts;
  * the process exits 0; the gateway's access log holds a record of every answer (it was flushed), intact.
@@ -31,9 +32,10 @@ interface Proc {
   exit: Promise<number | null>;
 }
 
+/** Starts a compiled service in a process group of its own (with its children, e.g. the access-log writer). */
 function startProcess(file: string, env: NodeJS.ProcessEnv): Proc {
   // NODE_ENV as in production (Jest sets `test`, which turns off behaviour of Apollo Server's under test).
-  const proc = spawn(process.execPath, [file], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: "", NODE_ENV: "production", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [file], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: "", NODE_ENV: "production", ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const p: Proc = { proc, out: "", exit: new Promise((res) => proc.once("exit", (code) => res(code))) };
   proc.stdout!.on("data", (d) => (p.out += d));
   proc.stderr!.on("data", (d) => (p.out += d));
@@ -48,7 +50,12 @@ async function waitReady(p: Proc, port: number, timeoutMs: number): Promise<void
 }
 
 const kill = (p: Proc | undefined) => {
-  if (p && p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill("SIGKILL");
+  if (!p || p.proc.pid === undefined) return;
+  try {
+    process.kill(-p.proc.pid, "SIGKILL");
+  } catch {
+    /* gone */
+  }
 };
 
 describe("SIGTERM to a gateway process under load", () => {
@@ -100,7 +107,9 @@ describe("SIGTERM to a gateway process under load", () => {
     // Every request has reached the (gated) elderly-care department: all 30 are in flight at the gateway.
     await until(() => gate.received >= 30, "30 requests to be held at the department", 30_000);
 
-    gateway.proc.kill("SIGTERM");
+    // As a service manager stopping a unit does (systemd's default): SIGTERM to every process of the gateway at
+    // once, its access-log writer included — which must wait for the gateway's last records.
+    process.kill(-gateway.proc.pid!, "SIGTERM");
     await until(() => connectionRefused(port), "the gateway to refuse new connections", 10_000);
     expect(inFlight.filter((r) => r.settled())).toHaveLength(0);
     expect(gateway.proc.exitCode).toBeNull();
