@@ -4,7 +4,8 @@
  * 2. breaking / dangerous / safe changes of the API schema against the current supergraph (@graphql-inspector/core);
  * 3. operations: a breaking change that a registered client operation, or an operation the gateway served
  *    within the usage window, uses is refused naming client, operation and field; otherwise a warning;
- * 4. policy lint (./lint), and the steward approvals the change needs (./approvals).
+ * 4. policy lint (./lint), and the steward approvals the change needs (./approvals); mask and requirement
+ *    changes are listed in the report's `governance`.
  * Refusals, in this order of precedence: COMPOSITION_FAILED, POLICY_LINT_FAILED, BREAKING_CHANGE, APPROVAL_REQUIRED.
  */
 import { parse, type DocumentNode, type GraphQLSchema } from "graphql";

@@ -4,21 +4,23 @@
  *   camelCase, enum values UPPER_CASE); contract tags that match the class (every SENSITIVE field, argument
  *   and input field tagged `sensitive`, every INTERNAL one `internal`; nothing personal tagged `public`).
  * - On the composed supergraph: personal data classified and attributable to an owner (./classification).
+ *   A field computed with @requires is classified at least as high as every field its selection reaches.
  * - On the change against the current supergraph: a new field of a type holding citizens' data declares its
- *   class; and what needs a steward's approval — a sensitivity downgrade, a field another department's
- *   subgraph resolves taken over, a field newly exposed in a contract.
+ *   class; and what needs a steward's approval — a sensitivity downgrade (a personal field "renamed" to a
+ *   less protected one too), a field another department's subgraph resolves taken over (any @override; any
+ *   newly resolved field that was not already a key in the current supergraph), a field newly exposed in a
+ *   contract, another department's personal data reached by a new @requires/@provides, a mask kind that may
+ *   show more, @requiresScopes/@policy/@authenticated removed or weakened.
  */
 import {
   isInputObjectType, isInterfaceType, isObjectType, Kind, parse,
-  type ConstDirectiveNode, type DocumentNode, type GraphQLSchema,
+  type ConstDirectiveNode, type DocumentNode, type GraphQLSchema, type SelectionSetNode, type TypeNode,
 } from "graphql";
-import { readGovernance } from "../../gateway/src/governance/requirements";
-import { CLASSES } from "../../gateway/src/governance/policy";
+import { readGovernance, type FieldRule } from "../../gateway/src/governance/requirements";
+import { CLASSES, loadPolicy, maskOf, type Policy, type SensitivityClass } from "../../gateway/src/governance/policy";
 import { classificationFindings, isPersonal, rank } from "./classification";
 import { contractSchema, fieldCoordinates, type ContractFilter } from "./contracts";
 import { join } from "node:path";
-import { loadPolicy, maskOf, type Policy, type SensitivityClass } from "../../gateway/src/governance/policy";
-import type { FieldRule } from "../../gateway/src/governance/requirements";
 import { downgradeSubject, exposureSubject, maskSubject, providesSubject, requirementSubject, requiresSubject, transferSubject } from "./approvals";
 import type { GovernanceChange, LintIssue, RequiredApproval } from "./types";
 
@@ -359,7 +361,7 @@ export function fieldSetUses(supergraphSdl: string): FieldSetUse[] {
   const doc = parse(supergraphSdl);
   const graphs = graphNames(doc);
   const fieldTypes = new Map<string, Map<string, string>>();
-  const named = (t: import("graphql").TypeNode): string => (t.kind === Kind.NAMED_TYPE ? t.name.value : named(t.type));
+  const named = (t: TypeNode): string => (t.kind === Kind.NAMED_TYPE ? t.name.value : named(t.type));
   for (const d of doc.definitions) {
     if (d.kind !== Kind.OBJECT_TYPE_DEFINITION && d.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
     fieldTypes.set(d.name.value, new Map((d.fields ?? []).map((f) => [f.name.value, named(f.type)])));
@@ -372,7 +374,7 @@ export function fieldSetUses(supergraphSdl: string): FieldSetUse[] {
     } catch {
       return out;
     }
-    const walk = (set: import("graphql").SelectionSetNode | undefined, type: string) => {
+    const walk = (set: SelectionSetNode | undefined, type: string) => {
       for (const s of set?.selections ?? []) {
         if (s.kind === Kind.FIELD) {
           out.push(`${type}.${s.name.value}`);

@@ -274,7 +274,7 @@ export async function openRegistry(config: RegistryConfig, opts: RegistryOptions
 
     async approve(actor, subject, reason) {
       requireSteward(actor, "approve changes");
-      const s = input(z.string().regex(SUBJECT, "an approval subject such as downgrade:Citizen.phone:PERSONAL>INTERNAL, transfer:Type.field:from>to or exposure:contract:Type.field"), subject, "subject");
+      const s = input(z.string().regex(SUBJECT, "an approval subject such as downgrade:Citizen.phone:PERSONAL>INTERNAL, transfer:Type.field:from>to, exposure:contract:Type.field, requires:Type.field:Type.requiredField, mask:Type.field:OLD>NEW or scopes:Type.field"), subject, "subject");
       return recordApproval(db, actor, s, input(reasonText, reason, "reason"));
     },
 
