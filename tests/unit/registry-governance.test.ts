@@ -115,6 +115,31 @@ describe("F1: @requires of another department's personal data", () => {
   });
 });
 
+describe("F1: @provides of another department's personal data", () => {
+  // Federation lets a subgraph @provides only fields their owner marks @shareable, so another department's
+  // field cannot be provided without that department's own publish; the provides: subject covers shareable ones.
+  it("a new subgraph answering the ID number itself on one path is refused by composition (the owner did not share it)", async () => {
+    const sdl = `${header()}
+"Lottery lookups."
+type Query {
+  "The citizen who won today's draw."
+  luckyCitizen: Citizen @provides(fields: "idNumber") @requiresScopes(scopes: [["read:identity"]]) @sensitivity(class: "SENSITIVE") @tag(name: "sensitive")
+}
+
+"A person in the citizen graph (居民), as the lottery office sees them."
+type Citizen @key(fields: "id") {
+  "Citizen id (人口编号)."
+  id: ID!
+  "National ID number (居民身份证号码)."
+  idNumber: String @external
+}
+`;
+    const r = await call("POST", "/registry/check", t.civil, { subgraph: "lottery-desk", routingUrl: "http://127.0.0.1:4997/graphql", sdl });
+    expect([r.status, r.body.code]).toEqual([422, "COMPOSITION_FAILED"]);
+    expect(r.body.report.composition.errors).toContainEqual(expect.objectContaining({ code: "INVALID_FIELD_SHARING", type: "Citizen", field: "idNumber" }));
+  });
+});
+
 describe("F2: taking over another department's field", () => {
   it("a new subgraph overriding the SENSITIVE ID number behind a key of its own needs the transfer approval", async () => {
     const sdl = `${header()}
