@@ -265,3 +265,16 @@ describe("F9", () => {
     expect(() => input(clientVersion, "1.0 beta", "clientVersion")).toThrow(/clientVersion/);
   });
 });
+
+describe("F2: a key of one's own is no exemption (runs last: it publishes public-security)", () => {
+  it("a field another department shares (@shareable) added to one's own @key needs the transfer approval; Citizen.id, a key already, does not", async () => {
+    const ps = edit(sdlOf("public-security"), '  name: String @requiresScopes(scopes: [["read:identity"]])', '  name: String @shareable @requiresScopes(scopes: [["read:identity"]])');
+    expect(await call("POST", "/registry/publish", t.security, { subgraph: "public-security", sdl: ps })).toMatchObject({ status: 200, body: { ok: true, changed: true } });
+    let sdl = edit(sdlOf("civil-affairs"), 'type Citizen @key(fields: "id") {', 'type Citizen @key(fields: "id") @key(fields: "id name") {');
+    sdl = edit(sdl, '  "Marital status (婚姻状况), as registered with civil affairs."', '  "Legal name (姓名), as civil affairs records it."\n  name: String @requiresScopes(scopes: [["read:identity"]]) @sensitivity(class: "PERSONAL", mask: "NAME") @tag(name: "public-security")\n  "Marital status (婚姻状况), as registered with civil affairs."');
+    const r = await call("POST", "/registry/check", t.civil, { subgraph: "civil-affairs", sdl });
+    expect(r.body.report.composition).toEqual({ ok: true, errors: [] });
+    expect(subjects(r)).toEqual(["transfer:Citizen.name:public-security>civil-affairs"]);
+    expect([r.status, r.body.code]).toEqual([409, "APPROVAL_REQUIRED"]);
+  });
+});
