@@ -3,6 +3,12 @@
  *   downgrade:<Type.field or argument>:<OLD>><NEW>      a sensitivity class lowered or removed (NONE)
  *   transfer:<Type.field>:<from subgraph>><to subgraph>  a field another department's subgraph resolves
  *   exposure:<contract>:<Type.field>                     a field newly visible in a contract
+ *   requires:<Type.field>:<Type.requiredField>           a field computed (@requires) from another department's
+ *                                                         PERSONAL or SENSITIVE field: the gateway sends that data to the subgraph
+ *   provides:<Type.field>:<Type.providedField>           a subgraph answering (@provides) another department's personal field
+ *   mask:<Type.field>:<OLD>><NEW>                        a field's mask kind changed to one that shows more, or removed (NONE)
+ *   scopes:<Type.field>, policy:<Type.field>,            @requiresScopes / @policy removed or weakened (an alternative that
+ *   authenticated:<Type.field>                            needs less), @authenticated removed without a stronger requirement
  * A steward approves the subject with a reason; the check that needed it then passes, and its report (kept
  * with the published version) names the approval.
  */
@@ -12,11 +18,18 @@ import type { Actor, GrantedApproval, RequiredApproval } from "./types";
 const COORD = String.raw`[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*(?:\([A-Za-z_][A-Za-z0-9_]*:\))?`;
 const CLASS = "(?:PUBLIC|INTERNAL|PERSONAL|SENSITIVE|NONE)";
 const SUBGRAPH = "[A-Za-z0-9_-]+";
-export const SUBJECT = new RegExp(`^(?:downgrade:${COORD}:${CLASS}>${CLASS}|transfer:${COORD}:${SUBGRAPH}>${SUBGRAPH}|exposure:[a-z0-9-]+:${COORD})$`);
+const MASK = "[A-Z][A-Z0-9_]*";
+export const SUBJECT = new RegExp(
+  `^(?:downgrade:${COORD}:${CLASS}>${CLASS}|transfer:${COORD}:${SUBGRAPH}>${SUBGRAPH}|exposure:[a-z0-9-]+:${COORD}` +
+  `|(?:requires|provides):${COORD}:${COORD}|mask:${COORD}:${MASK}>${MASK}|(?:scopes|policy|authenticated):${COORD})$`);
 
 export const downgradeSubject = (coord: string, from: string, to: string) => `downgrade:${coord}:${from}>${to}`;
 export const transferSubject = (coord: string, from: string, to: string) => `transfer:${coord}:${from}>${to}`;
 export const exposureSubject = (contract: string, coord: string) => `exposure:${contract}:${coord}`;
+export const requiresSubject = (coord: string, required: string) => `requires:${coord}:${required}`;
+export const providesSubject = (coord: string, provided: string) => `provides:${coord}:${provided}`;
+export const maskSubject = (coord: string, from: string, to: string) => `mask:${coord}:${from}>${to}`;
+export const requirementSubject = (kind: "scopes" | "policy" | "authenticated", coord: string) => `${kind}:${coord}`;
 
 export const kindOf = (subject: string) => subject.split(":")[0] as RequiredApproval["kind"];
 

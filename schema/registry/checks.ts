@@ -4,14 +4,15 @@
  * 2. breaking / dangerous / safe changes of the API schema against the current supergraph (@graphql-inspector/core);
  * 3. operations: a breaking change that a registered client operation, or an operation the gateway served
  *    within the usage window, uses is refused naming client, operation and field; otherwise a warning;
- * 4. policy lint (./lint), and the steward approvals the change needs (./approvals).
+ * 4. policy lint (./lint), and the steward approvals the change needs (./approvals); mask and requirement
+ *    changes are listed in the report's `governance`.
  * Refusals, in this order of precedence: COMPOSITION_FAILED, POLICY_LINT_FAILED, BREAKING_CHANGE, APPROVAL_REQUIRED.
  */
 import { parse, type DocumentNode, type GraphQLSchema } from "graphql";
 import type { SqlRunner } from "../../subgraphs/kit/migrate";
 import { apiSchemaOf, composeDetailed } from "./composition";
 import { affectedCoordinates, schemaChanges } from "./changes";
-import { lintChange, lintSubgraphSdl, lintSupergraph } from "./lint";
+import { lintChange, lintComputedFields, lintSubgraphSdl, lintSupergraph } from "./lint";
 import { fieldsTouched, listOperations } from "./operations";
 import { servedSince } from "./usage";
 import { resolveApprovals } from "./approvals";
@@ -52,6 +53,7 @@ function emptyReport(subgraph: string, base: SupergraphVersion | null, windowMs:
     operations: { affected: [], windowDays: windowMs / 86_400_000 },
     lint: { errors: [], warnings: [] },
     approvals: { required: [], granted: [] },
+    governance: [],
     warnings: [], refusals: [],
   };
 }
@@ -97,7 +99,7 @@ export async function runChecks(proposed: ProposedSubgraph[], ctx: CheckContext)
   }
   report.composition = { ok: true, errors: [] };
   const after = { sdl: composed.supergraphSdl, api: apiSchemaOf(composed.supergraphSdl) };
-  report.lint.errors.push(...lintSupergraph(after.sdl, after.api));
+  report.lint.errors.push(...lintSupergraph(after.sdl, after.api), ...lintComputedFields(after.sdl).filter((e) => replaced.has(e.subgraph ?? "")));
 
   if (ctx.base) {
     const before = { sdl: ctx.base.sdl, api: apiSchemaOf(ctx.base.sdl) };
@@ -107,6 +109,7 @@ export async function runChecks(proposed: ProposedSubgraph[], ctx: CheckContext)
       report.lint.errors.push(...c.errors);
       report.lint.warnings.push(...c.warnings);
       report.approvals.required.push(...c.approvals);
+      report.governance!.push(...c.governance);
     }
     await checkOperations(report, before.api, ctx);
     const { granted, pending } = await resolveApprovals(ctx.db, report.approvals.required);

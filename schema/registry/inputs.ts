@@ -9,8 +9,10 @@ export const cleanText = (max: number) => z.string().max(max).refine((s) => !s.i
 export const subgraphName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "a subgraph name: lower-case letters, digits and -");
 export const routingUrl = z.string().max(2000).regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/i, "a URL such as http://host:port/graphql");
 export const sdlText = cleanText(2_000_000).pipe(z.string().min(1, "the SDL is empty"));
-export const clientName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "a client name: letters, digits, . _ and -");
-export const clientVersion = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/, "a client version: letters, digits, . _ + and -");
+/** Client names and versions: the labels the gateway accepts (its client-name headers and a token's client_id claim), so every client the gateway names can be safelisted. */
+export const CLIENT_LABEL = /^[\p{L}\p{N}._@/+:-]{1,100}$/u;
+export const clientName = z.string().regex(CLIENT_LABEL, "a client name: 1–100 letters, digits or . _ @ / + : -");
+export const clientVersion = z.string().regex(CLIENT_LABEL, "a client version: 1–100 letters, digits or . _ @ / + : -");
 export const reasonText = cleanText(2000).pipe(z.string().trim().min(1, "give a reason"));
 export const version = z.coerce.number().int().min(1);
 

@@ -4,9 +4,29 @@
  * operations each client version registered (append-only).
  */
 import { createHash } from "node:crypto";
-import { getNamedType, isInterfaceType, isObjectType, Kind, parse, print, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from "graphql";
+import { getNamedType, isInterfaceType, isObjectType, Kind, Lexer, parse, print, Source, TokenKind, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from "graphql";
 import type { SqlRunner } from "../../subgraphs/kit/migrate";
 import type { Actor } from "./types";
+
+/** Limits of a registered document: parsing and printing recurse once per nesting level, so deeper ones would overflow the stack. */
+export const DOCUMENT_LIMITS = { maxTokens: 50_000, maxDepth: 100 };
+
+/**
+ * Why a document exceeds DOCUMENT_LIMITS (undefined: within them). Counted with graphql's lexer, which does
+ * not recurse: nesting is every open `{`, `(` and `[` not yet closed.
+ */
+export function documentLimitProblem(text: string, limits = DOCUMENT_LIMITS): string | undefined {
+  const lexer = new Lexer(new Source(text));
+  let tokens = 0;
+  let depth = 0;
+  for (let t = lexer.advance(); t.kind !== TokenKind.EOF; t = lexer.advance()) {
+    if (++tokens > limits.maxTokens) return `more than ${limits.maxTokens} tokens`;
+    if (t.kind === TokenKind.BRACE_L || t.kind === TokenKind.PAREN_L || t.kind === TokenKind.BRACKET_L) {
+      if (++depth > limits.maxDepth) return `nested deeper than ${limits.maxDepth} levels`;
+    } else if (t.kind === TokenKind.BRACE_R || t.kind === TokenKind.PAREN_R || t.kind === TokenKind.BRACKET_R) depth--;
+  }
+  return undefined;
+}
 
 /** The normalised text of a document (what its id is computed from, and what the registry stores). */
 export const normaliseDocument = (text: string): string => print(parse(text));

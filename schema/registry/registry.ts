@@ -15,7 +15,7 @@ import { contractHistory, contractSchema, listContracts, seedContracts, setContr
 import type { RegistryConfig } from "./config";
 import { RegistryError } from "./errors";
 import { cleanText, clientName, clientVersion, input, reasonText, routingUrl, sdlText, subgraphName, version } from "./inputs";
-import { listClients, listOperations, registerOperations, type RegisteredOperation } from "./operations";
+import { documentLimitProblem, listClients, listOperations, registerOperations, type RegisteredOperation } from "./operations";
 import { createSafelistGuard, listSafelists, setSafelist, type SafelistGuard, type SafelistState } from "./safelist";
 import { openRegistryStore, type RegistryStore, type SupergraphVersion } from "./store";
 import { SYSTEM_ACTOR, type Actor, type CheckReport, type RequiredApproval } from "./types";
@@ -244,6 +244,15 @@ export async function openRegistry(config: RegistryConfig, opts: RegistryOptions
       const name = input(clientName, client, "client");
       const ver = input(clientVersion, cv, "clientVersion");
       const docs = input(z.array(cleanText(200_000)).min(1, "give at least one operation document"), documents, "documents");
+      docs.forEach((d, i) => {
+        let problem: string | undefined;
+        try {
+          problem = documentLimitProblem(d);
+        } catch {
+          problem = undefined; // a lexical error: reported by parse below as GRAPHQL_PARSE_FAILED
+        }
+        if (problem) throw new RegistryError("BAD_USER_INPUT", `documents.${i}: the operation document has ${problem}`);
+      });
       try {
         return await registerOperations(db, actor, name, ver, docs);
       } catch (e) {
@@ -265,7 +274,7 @@ export async function openRegistry(config: RegistryConfig, opts: RegistryOptions
 
     async approve(actor, subject, reason) {
       requireSteward(actor, "approve changes");
-      const s = input(z.string().regex(SUBJECT, "an approval subject such as downgrade:Citizen.phone:PERSONAL>INTERNAL, transfer:Type.field:from>to or exposure:contract:Type.field"), subject, "subject");
+      const s = input(z.string().regex(SUBJECT, "an approval subject such as downgrade:Citizen.phone:PERSONAL>INTERNAL, transfer:Type.field:from>to, exposure:contract:Type.field, requires:Type.field:Type.requiredField, mask:Type.field:OLD>NEW or scopes:Type.field"), subject, "subject");
       return recordApproval(db, actor, s, input(reasonText, reason, "reason"));
     },
 

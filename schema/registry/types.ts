@@ -48,8 +48,18 @@ export interface LintIssue {
 
 export interface RequiredApproval {
   subject: string;
-  kind: "downgrade" | "transfer" | "exposure";
+  kind: "downgrade" | "transfer" | "exposure" | "requires" | "provides" | "mask" | "scopes" | "policy" | "authenticated";
   message: string;
+}
+
+/** A change of a field's governance arguments (mask kind, @requiresScopes, @policy, @authenticated); `subject` when it needs approval. */
+export interface GovernanceChange {
+  coordinate: string;
+  kind: "mask" | "scopes" | "policy" | "authenticated";
+  before: string;
+  after: string;
+  weaker: boolean;
+  subject?: string;
 }
 
 export interface GrantedApproval {
@@ -77,6 +87,8 @@ export interface CheckReport {
   operations: { affected: AffectedOperation[]; windowDays: number };
   lint: { errors: LintIssue[]; warnings: LintIssue[] };
   approvals: { required: RequiredApproval[]; granted: GrantedApproval[] };
+  /** Governance arguments changed on fields that still exist (absent in reports stored before it was added). */
+  governance?: GovernanceChange[];
   warnings: string[];
   refusals: Refusal[];
 }

@@ -1,4 +1,4 @@
-/** `approve <subject> --reason <text>`: a steward approves a pending downgrade, transfer or contract exposure; `approve` alone lists them. */
+/** `approve <subject> --reason <text>`: a steward approves a pending downgrade, transfer, contract exposure, data reached with @requires/@provides, or weakened mask/scopes/policy; `approve` alone lists them. */
 import type { Command } from "commander";
 import { run } from "../context";
 import { table } from "../render";
@@ -6,8 +6,8 @@ import { table } from "../render";
 export function register(program: Command) {
   program
     .command("approve")
-    .description("approve a pending sensitivity downgrade, ownership transfer or contract exposure (without a subject: list pending and granted approvals)")
-    .argument("[subject]", "e.g. downgrade:Citizen.phone:PERSONAL>INTERNAL, transfer:Citizen.phone:public-security>civil-affairs, exposure:property-company:Building.colour")
+    .description("approve a pending sensitivity downgrade, ownership transfer, contract exposure, personal data reached with @requires/@provides, or weakened mask, scopes or policy (without a subject: list pending and granted approvals)")
+    .argument("[subject]", "e.g. downgrade:Citizen.phone:PERSONAL>INTERNAL, transfer:Citizen.phone:public-security>civil-affairs, exposure:property-company:Building.colour, requires:Citizen.luckyNumber:Citizen.idNumber, mask:Citizen.phone:PHONE>ID_NUMBER, scopes:Citizen.idNumber")
     .option("--reason <text>", "why (kept in the history)")
     .action(async (subject: string | undefined, o: { reason?: string }, cmd: Command) =>
       run(cmd, async ({ registry, actor }) => {
