@@ -25,7 +25,7 @@ export const LIMIT_ERROR_CODES = {
 export const REGISTRY_ERROR_CODES = {
   COMPOSITION_FAILED: { status: 422, description: "The subgraphs do not compose into a supergraph; the report names each error's subgraph, type and field." },
   BREAKING_CHANGE: { status: 409, description: "The change breaks a registered client operation or one the gateway served within the usage window; the report names the client, operation and field." },
-  APPROVAL_REQUIRED: { status: 409, description: "The change downgrades a sensitivity class, takes over another department's field or newly exposes a field in a contract: a data steward must approve it first (`npm run schema -- approve`)." },
+  APPROVAL_REQUIRED: { status: 409, description: "The change downgrades a sensitivity class, weakens a mask, scope or policy, takes over another department's field, reads another department's personal data through `@requires`/`@provides`, or newly exposes a field in a contract: a data steward must approve it first (`npm run schema -- approve`)." },
   POLICY_LINT_FAILED: { status: 422, description: "The schema breaks a governance rule: a personal field without sensitivity class or owner, a missing description, a naming convention, or contract tags that do not match the class." },
   UNKNOWN_SUBGRAPH: { status: 404, description: "No subgraph of that name has been published to the registry." },
   UNKNOWN_VERSION: { status: 404, description: "No supergraph or subgraph version with that number is in the registry." },
