@@ -95,7 +95,8 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
   // Ours enforces them (governance/), so the gateway gets the supergraph without that purpose marker.
   const gatewaySdl = supergraphSdl.replace(/(@link\(url: "[^"]+"), for: SECURITY\)/g, "$1)");
   const services = createServiceBuilder(config, insights, policy, () => audit, app.log);
-  const gateway = new ApolloGateway({ supergraphSdl: gatewaySdl, buildService: services.build });
+  // The planner's parsed subgraph operations reach the data sources, which check answers against them.
+  const gateway = new ApolloGateway({ supergraphSdl: gatewaySdl, buildService: services.build, queryPlannerConfig: { exposeDocumentNodeInFetchNode: true } });
   const executorPlugins = plugins.map((p) => p.executor).filter((p): p is ExecutorPlugin => !!p);
   if (config.governance && !plugins.some((p) => p.name === "authorization" && p.executor)) throw new Error("governance is on but the pipeline has no authorization plugin");
   const server = new ApolloServer<GatewayContext>({

@@ -45,6 +45,8 @@ export interface SystemOptions {
   gateway?: Partial<import("../../gateway/src/config").GatewayConfig>;
   /** Access-log store to use instead of the system's own (failure injection). */
   audit?: AuditStore;
+  /** Where the gateway reaches some departments instead of their own URL (fault injection: a fake in front of them). */
+  subgraphUrls?: Partial<Record<Department, string>>;
   /** A different signing secret for some departments (misconfiguration injection). */
   subgraphSecrets?: Partial<Record<Department, string>>;
 }
@@ -92,7 +94,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     ...opts.gateway,
     port: 0,
     logLevel: (process.env.TEST_LOG_LEVEL as "silent") ?? "silent",
-    subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([k, v]) => [k, v.url])),
+    subgraphUrls: { ...Object.fromEntries(Object.entries(subgraphs).map(([k, v]) => [k, v.url])), ...opts.subgraphUrls },
   }, { audit: opts.audit });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const addr = app.server.address();
