@@ -118,8 +118,10 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
   for (const p of plugins) p.http?.(app);
 
   const insights: InsightsContext = { idKey: config.signingSecret, labels: enumLabels(supergraphSdl) };
-  const services = createServiceBuilder(config, insights, policy, () => audit, app.log);
-  const gateway = new ApolloGateway({ supergraphSdl: supergraph.supergraphSdl, buildService: services.build });
+  const services = createServiceBuilder(config, insights, policy, () => audit, app.log, { onFetch: metrics.observeFetch });
+  if (!options.breakers) departments.breakers = services.breakers;
+  // The planner's parsed subgraph operations reach the data sources, which check answers against them.
+  const gateway = new ApolloGateway({ supergraphSdl: supergraph.supergraphSdl, buildService: services.build, queryPlannerConfig: { exposeDocumentNodeInFetchNode: true } });
   let supergraphLoaded = false;
   gateway.onSchemaLoadOrUpdate(() => {
     supergraphLoaded = true;

@@ -18,7 +18,12 @@ export const GATEWAY_VARS = {
   HOST: envVar(z.string().default("127.0.0.1"), "127.0.0.1", "interface the gateway and subgraphs listen on"),
   SUPERGRAPH_SOURCE: envVar(z.enum(["registry", "file"]).default("registry"), "registry", "where the gateway's supergraph comes from: `registry` — the schema registry's current version, swapped live when a new one is published (seeded from the SDL files on first start), with the registry's HTTP API, contract endpoints, safelists and usage records; `file` — `SUPERGRAPH_PATH`, fixed until restart, none of those"),
   SUPERGRAPH_PATH: envVar(z.string().default(join(__dirname, "../../schema/supergraph.graphql")), "schema/supergraph.graphql", "composed supergraph the gateway serves with `SUPERGRAPH_SOURCE=file` (and the fallback of an empty registry)"),
-  SUBGRAPH_TIMEOUT_MS: envVar(int(100, 600_000, 15_000), "15000", "deadline for one department's whole answer (connect, headers, body); answers over 64 MB are refused too — either way the department's fields are null with `SUBGRAPH_UNAVAILABLE`"),
+  SUBGRAPH_TIMEOUT_MS: envVar(int(100, 600_000, 5_000), "5000", "deadline for one fetch from a department — waiting for a connection, every attempt and retry, the whole answer; past it the department's fields are null with `SUBGRAPH_TIMEOUT` (per department: `<NAME>_TIMEOUT_MS`)"),
+  SUBGRAPH_RETRIES: envVar(int(0, 10, 2), "2", "more attempts of a department query (never a mutation) after its connection was refused, reset or closed or it answered HTTP 5xx, with short random pauses (50 ms doubling per retry, at most 1 s), within `SUBGRAPH_TIMEOUT_MS`; then `SUBGRAPH_UNAVAILABLE`"),
+  SUBGRAPH_BREAKER_FAILURES: envVar(int(1, 10_000, 5), "5", "consecutive failed fetches from a department (unreachable, timed out, HTTP 5xx, not a GraphQL response) that open its circuit breaker: its fields are then null with `SUBGRAPH_CIRCUIT_OPEN` at once, nothing is sent"),
+  SUBGRAPH_BREAKER_COOLDOWN_MS: envVar(int(100, 600_000, 2_000), "2000", "how long a department's open breaker fails fast before one request probes it (half-open); an answer closes it, a failure opens it again"),
+  SUBGRAPH_MAX_RESPONSE_BYTES: envVar(int(1024, 1024 * 1024 * 1024, 8 * 1024 * 1024), "8388608", "largest answer accepted from a department, bytes (declared or counted while it arrives); larger → its fields are null with `SUBGRAPH_RESPONSE_TOO_LARGE`"),
+  SUBGRAPH_RESPONSE_BUDGET_BYTES: envVar(int(1024, 16 * 1024 * 1024 * 1024, 24 * 1024 * 1024), "25165824", "department answer bytes one gateway process holds in flight at once (all departments, received and not yet parsed); an answer that would take it over is abandoned with `SUBGRAPH_RESPONSE_TOO_LARGE` — keeps the gateway within its heap (`GATEWAY_HEAP_MB`) whatever departments send"),
   SUBGRAPH_CONNECTIONS: envVar(int(1, 1024, 32), "32", "keep-alive connections per department; requests beyond them wait for a free one"),
   SUBGRAPH_COALESCE: envVar(z.enum(["on", "off"]).default("on"), "on", "identical subgraph queries in flight at the same time for the same caller (same signed caller context) share one answer; nothing is kept after it arrives; `off` sends every one"),
   INTROSPECTION: envVar(bool.default(false), "false", "serve schema introspection (tools can read `schema/supergraph.graphql` instead)"),
@@ -54,6 +59,11 @@ export const GATEWAY_VARS = {
   GATEWAY_SEMI_SPACE_MB: envVar(int(0, 1024, 0), "0", "V8 young-generation semi-space size for the gateway (`--max-semi-space-size`; `0`: V8's default, 16); 32 cuts gateway CPU ≈ 9 % but costs 25–45 MB of peak RSS"),
 };
 
+/** Gateway variables named after each department (shown in the README as `<NAME>_…`). */
+export const GATEWAY_DEPARTMENT_VARS = {
+  TIMEOUT_MS: envVar(z.coerce.number().int().min(100).max(600_000).optional(), "`SUBGRAPH_TIMEOUT_MS`", "deadline of one department's fetches, e.g. `PROPERTY_MANAGEMENT_TIMEOUT_MS=2000`; a `<NAME>_TIMEOUT_MS` naming no department is reported at start and ignored"),
+};
+
 /** `<NAME>_URL` names that are not subgraph routing URLs. */
 const OTHER_URLS = new Set(["AUTH_JWKS_URL", "AUDIT_DATABASE_URL", "REGISTRY_DATABASE_URL"]);
 /** The in-process subgraphs, which have no routing URL to override. */
@@ -71,6 +81,15 @@ export type GatewayConfig = {
   introspection: boolean;
   bodyLimit: number;
   subgraphTimeoutMs: number;
+  /** Deadline overrides by subgraph name, from <NAME>_TIMEOUT_MS (e.g. ELDERLY_CARE_TIMEOUT_MS). */
+  subgraphTimeouts: Record<string, number>;
+  /** More attempts of a failed department query (SUBGRAPH_RETRIES). */
+  subgraphRetries: number;
+  /** Per-department circuit breakers (SUBGRAPH_BREAKER_FAILURES, SUBGRAPH_BREAKER_COOLDOWN_MS). */
+  breaker: { failures: number; cooldownMs: number };
+  /** Largest department answer, and the answer bytes in flight in the process (SUBGRAPH_MAX_RESPONSE_BYTES, SUBGRAPH_RESPONSE_BUDGET_BYTES). */
+  subgraphMaxResponseBytes: number;
+  subgraphResponseBudgetBytes: number;
   subgraphConnections: number;
   coalesceSubgraphRequests: boolean;
   /** Routing URL overrides by subgraph name, from <NAME>_URL (e.g. ELDERLY_CARE_URL). */
@@ -106,7 +125,9 @@ export type GatewayConfig = {
 export type ResolvedGatewayConfig = GatewayConfig & { signingSecret: string };
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const e = readEnv(GATEWAY_VARS, env);
+  // Every variable is checked in one pass (all bad values reported together), <NAME>_TIMEOUT_MS included.
+  const timeoutVars = Object.fromEntries(DEPARTMENT_RECORDS.map((d) => [`${d.envPrefix}_TIMEOUT_MS`, GATEWAY_DEPARTMENT_VARS.TIMEOUT_MS]));
+  const e = readEnv({ ...timeoutVars, ...GATEWAY_VARS } as typeof GATEWAY_VARS, env);
   const known = new Set<string>(DEPARTMENT_RECORDS.map((d) => d.envPrefix));
   const subgraphUrls: Record<string, string> = {};
   const warnings: string[] = [];
@@ -116,6 +137,18 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     if (IN_PROCESS.has(m[1])) warnings.push(`${k} is ignored: that subgraph runs inside the gateway`);
     else if (!known.has(m[1])) warnings.push(`${k} names no subgraph (known: ${[...known].map((p) => `${p}_URL`).join(", ")}); ignored`);
     else subgraphUrls[m[1].toLowerCase().replace(/_/g, "-")] = v;
+  }
+  // <NAME>_TIMEOUT_MS: each department's own deadline.
+  const subgraphTimeouts: Record<string, number> = {};
+  for (const d of DEPARTMENT_RECORDS) {
+    const ms = (e as unknown as Record<string, number | undefined>)[`${d.envPrefix}_TIMEOUT_MS`];
+    if (ms !== undefined) subgraphTimeouts[d.name] = ms;
+  }
+  for (const [k, v] of Object.entries(env)) {
+    const m = /^([A-Z0-9_]+)_TIMEOUT_MS$/.exec(k);
+    if (!m || !v || k in GATEWAY_VARS || k in timeoutVars) continue;
+    if (IN_PROCESS.has(m[1])) warnings.push(`${k} is ignored: that subgraph runs inside the gateway`);
+    else warnings.push(`${k} names no department (known: ${[...known].map((p) => `${p}_TIMEOUT_MS`).join(", ")}); ignored`);
   }
   const dataDir = resolve(e.DATA_DIR);
   return {
@@ -128,6 +161,11 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     introspection: e.INTROSPECTION,
     bodyLimit: e.BODY_LIMIT,
     subgraphTimeoutMs: e.SUBGRAPH_TIMEOUT_MS,
+    subgraphTimeouts,
+    subgraphRetries: e.SUBGRAPH_RETRIES,
+    breaker: { failures: e.SUBGRAPH_BREAKER_FAILURES, cooldownMs: e.SUBGRAPH_BREAKER_COOLDOWN_MS },
+    subgraphMaxResponseBytes: e.SUBGRAPH_MAX_RESPONSE_BYTES,
+    subgraphResponseBudgetBytes: e.SUBGRAPH_RESPONSE_BUDGET_BYTES,
     subgraphConnections: e.SUBGRAPH_CONNECTIONS,
     coalesceSubgraphRequests: e.SUBGRAPH_COALESCE === "on",
     subgraphUrls,

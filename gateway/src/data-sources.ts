@@ -1,18 +1,25 @@
 /**
  * How the gateway reaches each subgraph: the departments over HTTP (routing URL from the supergraph,
- * overridable per subgraph), signing every request with the caller context; the insights checks and the
- * access log in process. A department that cannot be reached yields SUBGRAPH_UNAVAILABLE naming it.
+ * overridable per subgraph), signing every request with the caller context and labelling it with the
+ * gateway's request id; the insights checks and the access log in process. Whatever a department does —
+ * refuse connections, freeze, answer 5xx, garbage or too much — its fields are null with an error of a
+ * registered code naming it (SUBGRAPH_UNAVAILABLE, _TIMEOUT, _CIRCUIT_OPEN, _BAD_RESPONSE,
+ * _RESPONSE_TOO_LARGE) and the other departments' data is served.
  */
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { createInsightsDataSource, INSIGHTS_SUBGRAPH, type InsightsContext } from "./insights/service";
 import { AUDIT_SUBGRAPH, createAuditDataSource } from "./audit/service";
-import { GraphQLError } from "graphql";
+import { parse, type DocumentNode, type GraphQLError } from "graphql";
+import { LRUCache } from "lru-cache";
 import { apiError } from "./errors";
 import { signRequest } from "../../subgraphs/kit/contract/signing";
 import { SYSTEM_CALLER, type ForwardedCaller } from "../../subgraphs/kit/contract/caller";
 import { createCursorCodec } from "../../subgraphs/kit/contract/cursor";
-import { SubgraphClient } from "./transport/subgraph-client";
+import { DepartmentFetchError, SubgraphClient } from "./transport/subgraph-client";
+import { CircuitBreaker } from "./transport/circuit-breaker";
+import { AnswerBudget } from "./transport/answer-budget";
+import type { BreakerSnapshot, FetchEvent } from "./transport/department-health";
 import { cutToShape, shapeOf } from "./transport/answer-shape";
 import type { GovernedContext } from "./governance/executor";
 import { roleOf, type Policy } from "./governance/policy";
@@ -37,7 +44,53 @@ function normalisePath(path: unknown): (string | number)[] | undefined {
 
 type Ctx = GovernedContext & Record<string, unknown>;
 
-/** A department over HTTP (in place of Apollo's fetch-based RemoteGraphQLDataSource): signed, pooled, identical in-flight queries coalesced. */
+/** The client-facing error of a failed fetch: a registered code, a message without URLs or bodies, the department named. */
+function fetchFailure(name: string, e: DepartmentFetchError, timeoutMs: number): GraphQLError {
+  const ext = { serviceName: name };
+  switch (e.outcome) {
+    case "timeout":
+      return apiError("SUBGRAPH_TIMEOUT", `The ${name} system did not answer within ${timeoutMs} ms.`, ext);
+    case "circuit_open":
+      return apiError("SUBGRAPH_CIRCUIT_OPEN", `The ${name} system is failing and is not asked again for a few seconds.`, ext);
+    case "too_large":
+      return e.detail.budget
+        ? apiError("SUBGRAPH_RESPONSE_TOO_LARGE", `The ${name} system's answer did not fit in the gateway's memory budget for answers in flight; try again or ask for smaller pages.`, ext)
+        : apiError("SUBGRAPH_RESPONSE_TOO_LARGE", `The ${name} system's answer is larger than the gateway accepts; ask for smaller pages.`, ext);
+    case "bad_response":
+      return apiError("SUBGRAPH_BAD_RESPONSE", `The ${name} system answered with something that is not a GraphQL response.`, ext);
+    case "http_error":
+      return (e.detail.status ?? 0) >= 500
+        ? apiError("SUBGRAPH_UNAVAILABLE", `The ${name} system is not answering (HTTP ${e.detail.status}).`, ext)
+        : apiError("SUBGRAPH_BAD_RESPONSE", `The ${name} system refused the gateway's request (HTTP ${e.detail.status}).`, ext);
+    default:
+      return apiError("SUBGRAPH_UNAVAILABLE", `The ${name} system is not answering.`, ext);
+  }
+}
+
+/** Subgraph operations parsed (when the planner did not hand its own over), to check answers against; few distinct ones. */
+const parsedOperations = new LRUCache<string, DocumentNode>({ max: 2000 });
+function operationDocument(query: string | undefined): DocumentNode | undefined {
+  if (!query) return undefined;
+  let doc = parsedOperations.get(query);
+  if (!doc) {
+    try {
+      doc = parse(query);
+    } catch {
+      return undefined;
+    }
+    parsedOperations.set(query, doc);
+  }
+  return doc;
+}
+
+/** Ids safe to pass on as a department's request id (the gateway's are UUIDs). */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * A department over HTTP (in place of Apollo's fetch-based RemoteGraphQLDataSource): signed, pooled,
+ * identical in-flight queries coalesced, each failure (./transport/subgraph-client.ts) turned into a
+ * partial result — the department's fields null, an error with a registered code naming it.
+ */
 class DepartmentDataSource implements GraphQLDataSource<Ctx> {
   constructor(
     private readonly name: string,
@@ -45,48 +98,44 @@ class DepartmentDataSource implements GraphQLDataSource<Ctx> {
     private readonly secret: string,
     private readonly policy: Policy,
     private readonly log: FastifyBaseLogger,
+    private readonly timeoutMs: number,
   ) {}
 
-  async process({ request, context }: GraphQLDataSourceProcessOptions<Ctx>): Promise<GatewayGraphQLResponse> {
+  async process(options: GraphQLDataSourceProcessOptions<Ctx>): Promise<GatewayGraphQLResponse> {
+    const { request, context } = options;
+    const document = ("document" in options ? options.document : undefined) ?? operationDocument(request.query);
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
-    const caller = forwardedCaller(context as GovernedContext, this.policy);
+    const ctx = context as GovernedContext;
+    const caller = forwardedCaller(ctx, this.policy);
     // Never send a department a request without a caller: it would refuse it anyway (fail closed).
     if (!caller) throw apiError("INTERNAL_SERVER_ERROR", "no caller to forward");
+    // The gateway's request id, which the department logs as its own (not signed: it only labels logs).
+    const requestId = typeof ctx?.requestId === "string" && REQUEST_ID.test(ctx.requestId) ? ctx.requestId : undefined;
+    const representations = (request.variables as { representations?: unknown } | undefined)?.representations;
     let answer;
     try {
-      answer = await this.client.post(body, request.query, JSON.stringify(caller), (b) => signRequest(this.secret, { audience: this.name, method: "POST", target: this.client.target, caller, body: b }));
+      answer = await this.client.post(
+        body,
+        request.query,
+        JSON.stringify(caller),
+        (b) => ({ ...signRequest(this.secret, { audience: this.name, method: "POST", target: this.client.target, caller, body: b }), ...(requestId ? { "x-request-id": requestId } : {}) }),
+        { ...(Array.isArray(representations) ? { entities: representations.length } : {}), document },
+      );
     } catch (e) {
-      // Refused connection, reset, timeout: the department is not answering. (Details stay in the gateway's log.)
-      const err = e as { code?: string; name?: string; message?: string };
-      this.log.warn({ subgraph: this.name, code: err.code, error: err.name, reason: err.message }, "department not answering");
-      throw apiError("SUBGRAPH_UNAVAILABLE", `The ${this.name} system is not answering.`, { serviceName: this.name });
+      if (!(e instanceof DepartmentFetchError)) throw e;
+      // Details (the department's status, body, connection error) stay in the gateway's log.
+      const entry = { reqId: ctx?.requestId, subgraph: this.name, outcome: e.outcome, attempts: e.detail.attempts, status: e.detail.status, code: e.detail.code, reason: e.message };
+      if (e.outcome === "circuit_open") this.log.debug(entry, "department skipped: its circuit breaker is open");
+      else if (e.outcome === "unavailable" || e.outcome === "timeout" || (e.outcome === "http_error" && (e.detail.status ?? 0) >= 500)) this.log.warn(entry, "department not answering");
+      else this.log.warn(entry, "department answer unusable");
+      throw fetchFailure(this.name, e, this.timeoutMs);
     }
-    if (answer.status < 200 || answer.status >= 300) {
-      // An HTTP error from a department (e.g. it refused the gateway's signature: a misconfigured secret)
-      // carries the department's URL and body: never pass that to clients. A GraphQLError keeps the rest
-      // of the response; the formatter logs it and masks the message.
-      throw new GraphQLError(`${this.name} answered with HTTP ${answer.status}`, {
-        extensions: { code: "INTERNAL_SERVER_ERROR", serviceName: this.name, response: { status: answer.status, body: answer.text.slice(0, 2000) } },
-      });
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(answer.text);
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-      throw new GraphQLError(`${this.name} answered with a body that is not a GraphQL response`, { extensions: { code: "INTERNAL_SERVER_ERROR", serviceName: this.name } });
-    }
-    const response = parsed as { data?: unknown; errors?: unknown };
-    if (response.errors !== undefined && !Array.isArray(response.errors)) {
-      throw new GraphQLError(`${this.name} answered with malformed errors`, { extensions: { code: "INTERNAL_SERVER_ERROR", serviceName: this.name } });
-    }
+    const response = answer.response();
     // Only what this department was asked for: extra keys would overwrite other departments' fields.
     const shape = shapeOf(request.query ?? "");
-    if (!shape) throw new GraphQLError(`the query sent to ${this.name} could not be read back`, { extensions: { code: "INTERNAL_SERVER_ERROR", serviceName: this.name } });
+    if (!shape) throw apiError("SUBGRAPH_BAD_RESPONSE", `The ${this.name} system's answer could not be checked.`, { serviceName: this.name });
     const extra = cutToShape(response.data, shape);
-    if (extra > 0) this.log.warn({ subgraph: this.name, requestId: (context as GovernedContext)?.requestId, keys: extra }, "department answered fields it was not asked for; dropped");
+    if (extra > 0) this.log.warn({ reqId: ctx?.requestId, subgraph: this.name, keys: extra }, "department answered fields it was not asked for; dropped");
     if (Array.isArray(response.errors)) {
       response.errors = response.errors.map((e) => {
         const err = (e && typeof e === "object" ? e : {}) as { message?: unknown; path?: unknown; extensions?: unknown };
@@ -96,22 +145,60 @@ class DepartmentDataSource implements GraphQLDataSource<Ctx> {
           extensions: err.extensions && typeof err.extensions === "object" && !Array.isArray(err.extensions) ? err.extensions : { code: "INTERNAL_SERVER_ERROR" },
         };
       });
-    }
+    } else if (response.errors === null) delete response.errors;
     return response as GatewayGraphQLResponse;
   }
 }
 
-/** Builds each subgraph's data source; `close()` releases the departments' connection pools. */
-export function createServiceBuilder(config: ResolvedGatewayConfig, insights: InsightsContext, policy: Policy, audit: () => AuditStore, log: FastifyBaseLogger) {
+export interface ServiceBuilderOptions {
+  /** Told of every attempt to fetch from a department (metrics). */
+  onFetch?: (e: FetchEvent) => void;
+}
+
+/**
+ * Builds each subgraph's data source; `close()` releases the departments' connection pools; `breakers()`
+ * is every department's circuit-breaker state (readiness, metrics). One breaker per department and one
+ * budget of answer bytes in flight for the whole gateway, kept across rebuilds (a new supergraph).
+ */
+export function createServiceBuilder(config: ResolvedGatewayConfig, insights: InsightsContext, policy: Policy, audit: () => AuditStore, log: FastifyBaseLogger, options: ServiceBuilderOptions = {}) {
   const clients: SubgraphClient[] = [];
+  const breakers = new Map<string, CircuitBreaker>();
+  const budget = new AnswerBudget(config.subgraphResponseBudgetBytes);
   // The in-process services' page cursors (findings, access log) are opaque like the departments'.
   const cursors = createCursorCodec(config.signingSecret);
+  const breakerOf = (name: string) => {
+    let b = breakers.get(name);
+    if (!b) {
+      b = new CircuitBreaker(name, {
+        failureThreshold: config.breaker.failures,
+        cooldownMs: config.breaker.cooldownMs,
+        onChange: (s) => (s.state === "closed" ? log.info({ subgraph: name }, "department circuit breaker closed: answering again") : log.warn({ subgraph: name, failures: s.failures, cooldownMs: config.breaker.cooldownMs }, "department circuit breaker open: failing fast")),
+      });
+      breakers.set(name, b);
+    }
+    return b;
+  };
   const build = ({ name, url }: { name: string; url?: string }): GraphQLDataSource => {
     if (name === INSIGHTS_SUBGRAPH) return createInsightsDataSource(insights, cursors);
     if (name === AUDIT_SUBGRAPH) return createAuditDataSource(audit, policy, cursors);
-    const client = new SubgraphClient(config.subgraphUrls[name] ?? url ?? "", { timeoutMs: config.subgraphTimeoutMs, connections: config.subgraphConnections, coalesce: config.coalesceSubgraphRequests });
+    const timeoutMs = config.subgraphTimeouts[name] ?? config.subgraphTimeoutMs;
+    const client = new SubgraphClient(config.subgraphUrls[name] ?? url ?? "", {
+      name,
+      timeoutMs,
+      connections: config.subgraphConnections,
+      coalesce: config.coalesceSubgraphRequests,
+      retries: config.subgraphRetries,
+      maxResponseBytes: config.subgraphMaxResponseBytes,
+      budget,
+      breaker: breakerOf(name),
+      onFetch: options.onFetch,
+    });
     clients.push(client);
-    return new DepartmentDataSource(name, client, config.signingSecret, policy, log);
+    return new DepartmentDataSource(name, client, config.signingSecret, policy, log, timeoutMs);
   };
-  return { build, close: () => Promise.all(clients.map((c) => c.close())).then(() => undefined) };
+  return {
+    build,
+    close: () => Promise.all(clients.map((c) => c.close())).then(() => undefined),
+    breakers: (): BreakerSnapshot[] => [...breakers.values()].map((b) => b.snapshot()),
+  };
 }

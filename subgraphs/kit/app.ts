@@ -4,6 +4,7 @@
  * Building is separate from listening so tests can inject requests or listen on an ephemeral port.
  */
 import { readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import mercurius from "mercurius";
 import { parse, type GraphQLError } from "graphql";
@@ -50,13 +51,28 @@ export interface SubgraphAppOptions<Db> {
 
 const BODY_LIMIT = 1024 * 1024;
 
+/**
+ * The gateway's request id, taken as this department's own (one id across the gateway's and the
+ * departments' logs). The header is not signed (the signature covers method, target, caller and body), so
+ * it is only ever a log label: taken only in a safe form (the gateway sends UUIDs), else a new one is made.
+ */
+const FORWARDED_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+export function departmentRequestId(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const v = req.headers["x-request-id"];
+  return typeof v === "string" && FORWARDED_REQUEST_ID.test(v) ? v : randomUUID();
+}
+
 export function loadTypeDefs(sdlPath: string) {
   return parse(readFileSync(sdlPath, "utf8"));
 }
 
 export async function buildSubgraphApp<Db>(opts: SubgraphAppOptions<Db>): Promise<FastifyInstance> {
   // return503OnClosing off: while shutting down, ./lifecycle answers with a registered code instead.
-  const app = Fastify({ logger: { level: opts.logLevel ?? "info", name: opts.name }, bodyLimit: BODY_LIMIT, clientErrorHandler, frameworkErrors: frameworkErrorHandler, return503OnClosing: false });
+  const app = Fastify({ logger: { level: opts.logLevel ?? "info", name: opts.name }, bodyLimit: BODY_LIMIT, clientErrorHandler, frameworkErrors: frameworkErrorHandler, return503OnClosing: false, requestIdHeader: false, genReqId: departmentRequestId });
+  // Sent back too, so whoever holds the answer (the gateway's log, a proxy) can match it to these logs.
+  app.addHook("onRequest", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+  });
   registerDraining(app);
   registerMetrics(app, { token: opts.metricsToken });
   registerGatewayOnly(app, { name: opts.name, signingSecret: opts.signingSecret, maxSkewMs: opts.signatureMaxSkewMs ?? 30_000, bodyLimit: BODY_LIMIT, acceptUnsigned: opts.acceptUnsigned });

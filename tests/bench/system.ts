@@ -178,6 +178,8 @@ async function startGateway(o: SystemOptions, port: number, deptPorts: number[],
       NODE_ENV: "production",
       // One caller at many requests per second: the per-caller rate limit would measure itself.
       RATE_LIMIT_PER_SECOND: "0",
+      // Saturating load queues fetches for seconds: the interactive deadline (5 s) would fail them, not measure them.
+      SUBGRAPH_TIMEOUT_MS: "60000",
       ...Object.fromEntries(DEPARTMENT_RECORDS.map((d, i) => [`${d.envPrefix}_URL`, `http://127.0.0.1:${deptPorts[i]}/graphql`])),
       ...env,
     },

@@ -54,6 +54,8 @@ export interface SystemOptions {
   logStream?: { write(line: string): void };
   /** The departments' circuit breakers as the gateway should see them (readiness and metrics tests). */
   breakers?: () => import("../../gateway/src/plugins/metrics").BreakerLike[];
+  /** Where the gateway reaches some departments instead of their own URL (fault injection: a fake in front of them). */
+  subgraphUrls?: Partial<Record<Department, string>>;
   /** A different signing secret for some departments (misconfiguration injection). */
   subgraphSecrets?: Partial<Record<Department, string>>;
 }
@@ -101,8 +103,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     ...opts.gateway,
     port: 0,
     logLevel: (process.env.TEST_LOG_LEVEL as "silent") ?? (opts.logStream ? "info" : "silent"),
-    subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([k, v]) => [k, v.url])),
-    ...opts.gateway?.subgraphUrls ? { subgraphUrls: { ...Object.fromEntries(Object.entries(subgraphs).map(([k, v]) => [k, v.url])), ...opts.gateway.subgraphUrls } } : {},
+    subgraphUrls: { ...Object.fromEntries(Object.entries(subgraphs).map(([k, v]) => [k, v.url])), ...opts.gateway?.subgraphUrls, ...opts.subgraphUrls },
   }, { audit: opts.audit, breakers: opts.breakers, logStream: opts.logStream });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const addr = app.server.address();

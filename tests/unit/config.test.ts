@@ -43,6 +43,21 @@ describe("configuration", () => {
     expect(c.warnings.join("\n")).toMatch(/INSIGHTS_URL is ignored/);
   });
 
+  it("reads each department's deadline from <NAME>_TIMEOUT_MS, names a bad one, reports one naming no department", () => {
+    const c = loadGatewayConfig({ PROPERTY_MANAGEMENT_TIMEOUT_MS: "2000", PROPERTY_MANAGMENT_TIMEOUT_MS: "2000", ACCESS_LOG_TIMEOUT_MS: "100" });
+    expect([c.subgraphTimeoutMs, c.subgraphTimeouts]).toEqual([5000, { "property-management": 2000 }]);
+    expect(c.warnings.join("\n")).toMatch(/PROPERTY_MANAGMENT_TIMEOUT_MS names no department/);
+    expect(c.warnings.join("\n")).toMatch(/ACCESS_LOG_TIMEOUT_MS is ignored/);
+    let err: unknown;
+    try {
+      loadGatewayConfig({ ELDERLY_CARE_TIMEOUT_MS: "soon", CIVIL_AFFAIRS_TIMEOUT_MS: "10", SUBGRAPH_BREAKER_FAILURES: "0" });
+    } catch (e) {
+      err = e;
+    }
+    const problems = (err as ConfigError).problems.join("\n");
+    for (const v of ['ELDERLY_CARE_TIMEOUT_MS="soon"', 'CIVIL_AFFAIRS_TIMEOUT_MS="10"', 'SUBGRAPH_BREAKER_FAILURES="0"']) expect(problems).toContain(v);
+  });
+
   it("derives the gateway's node flags", () => {
     expect(loadGatewayConfig({}).nodeFlags).toEqual(["--max-old-space-size=256"]);
     expect(loadGatewayConfig({ GATEWAY_SEMI_SPACE_MB: "16" }).nodeFlags).toEqual(["--max-old-space-size=256", "--max-semi-space-size=16"]);

@@ -1,6 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { SubgraphClient } from "../../gateway/src/transport/subgraph-client";
+import { parse } from "graphql";
+import { DepartmentFetchError, SubgraphClient, type Expectation } from "../../gateway/src/transport/subgraph-client";
+import { CircuitBreaker } from "../../gateway/src/transport/circuit-breaker";
+import { AnswerBudget } from "../../gateway/src/transport/answer-budget";
+import type { FetchEvent } from "../../gateway/src/transport/department-health";
 import { until } from "../helpers/wait";
 
 /** A department stand-in over real HTTP: counts requests and holds each answer until released. */
@@ -183,6 +187,149 @@ describe("subgraph client: limits on a department's answer", () => {
     } finally {
       await small.close();
       await large.close();
+    }
+  });
+});
+
+describe("subgraph client: failures, retries, breaker, budget", () => {
+  /** Answers by path: `/s<status>` that status, `/body` `body`, `/big` 100 kB of JSON; counts requests per path. */
+  let server: Server;
+  let base: string;
+  const hits = new Map<string, number>();
+  let body = "{}";
+  const query = "query Q { grid { id } }";
+  const mutation = "mutation M { touch }";
+  const payload = JSON.stringify({ query });
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        const path = req.url ?? "";
+        hits.set(path, (hits.get(path) ?? 0) + 1);
+        const status = /^\/s(\d{3})/.exec(path);
+        if (status) return void res.writeHead(Number(status[1]), { "content-type": "text/html" }).end("<html>oops</html>");
+        if (path === "/big") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ data: { x: "y".repeat(100_000) } }));
+        res.writeHead(200, { "content-type": "application/json" }).end(body);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  beforeEach(() => hits.clear());
+
+  async function failure(client: SubgraphClient, q = query, expect_?: Expectation): Promise<DepartmentFetchError> {
+    try {
+      await client.post(q === query ? payload : JSON.stringify({ query: q }), q, "A", () => ({}), expect_);
+    } catch (e) {
+      expect(e).toBeInstanceOf(DepartmentFetchError);
+      return e as DepartmentFetchError;
+    }
+    throw new Error("expected a failure");
+  }
+
+  it("retries a query after HTTP 5xx (twice by default), then fails with http_error; one event per attempt", async () => {
+    const events: FetchEvent[] = [];
+    const client = new SubgraphClient(`${base}/s503`, { name: "civil-affairs", timeoutMs: 5000, retryBaseMs: 5, onFetch: (e) => events.push(e) });
+    try {
+      const e = await failure(client);
+      expect([e.outcome, e.detail.status, e.detail.attempts, e.subgraph]).toEqual(["http_error", 503, 3, "civil-affairs"]);
+      expect(hits.get("/s503")).toBe(3);
+      expect(events.map((x) => [x.subgraph, x.outcome, x.attempt])).toEqual([1, 2, 3].map((n) => ["civil-affairs", "http_error", n]));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("never retries a mutation, nor an HTTP 4xx", async () => {
+    const client = new SubgraphClient(`${base}/s503`, { timeoutMs: 5000, retryBaseMs: 5 });
+    const refused = new SubgraphClient(`${base}/s401`, { timeoutMs: 5000, retryBaseMs: 5 });
+    try {
+      expect((await failure(client, mutation)).detail.attempts).toBe(1);
+      expect(hits.get("/s503")).toBe(1);
+      expect((await failure(refused)).detail).toEqual(expect.objectContaining({ status: 401, attempts: 1 }));
+      expect(hits.get("/s401")).toBe(1);
+    } finally {
+      await client.close();
+      await refused.close();
+    }
+  });
+
+  it("retries a refused connection, and not past the deadline", async () => {
+    const dead = new SubgraphClient("http://127.0.0.1:1/graphql", { timeoutMs: 5000, retryBaseMs: 5 });
+    const short = new SubgraphClient(`${base}/s502`, { timeoutMs: 300, retryBaseMs: 10_000 });
+    try {
+      const e = await failure(dead);
+      expect([e.outcome, e.detail.attempts]).toEqual(["unavailable", 3]);
+      // The pause before a retry would end past the deadline: no retry.
+      expect((await failure(short)).detail.attempts).toBe(1);
+    } finally {
+      await dead.close();
+      await short.close();
+    }
+  });
+
+  it("answers that are not GraphQL responses fail with bad_response (entities counted, shapes checked)", async () => {
+    const client = new SubgraphClient(`${base}/body`, { timeoutMs: 5000 });
+    try {
+      for (const b of ["not json", "[]", '{"errors":{"message":"x"}}', '{"data":[1]}']) {
+        body = b;
+        expect((await failure(client)).outcome).toBe("bad_response");
+      }
+      body = '{"data":{"_entities":[{"id":"1"}]}}';
+      expect((await failure(client, query, { entities: 2 })).outcome).toBe("bad_response");
+      body = '{"data":{"grid":"G-0101"}}';
+      expect((await failure(client, query, { document: parse(query) })).message).toMatch(/wrong shape at data\.grid/);
+      body = '{"data":{"grid":[{"id":1},null,[{"id":"x"}]]}}';
+      const ok = await client.post(payload, query, "A", () => ({}), { document: parse(query) });
+      // The first caller gets the parse made to check the answer; any other gets its own copy.
+      const first = ok.response();
+      const second = ok.response();
+      expect(first).toEqual(second);
+      expect(first).not.toBe(second);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("an open breaker fails fast without sending; a success after the cool-down closes it", async () => {
+    let now = 0;
+    const breaker = new CircuitBreaker("civil-affairs", { failureThreshold: 2, cooldownMs: 1000, now: () => now });
+    const events: FetchEvent[] = [];
+    const failing = new SubgraphClient(`${base}/s500`, { name: "civil-affairs", timeoutMs: 5000, retries: 0, breaker, onFetch: (e) => events.push(e) });
+    const healthy = new SubgraphClient(`${base}/body`, { name: "civil-affairs", timeoutMs: 5000, breaker });
+    try {
+      await failure(failing);
+      await failure(failing);
+      expect(breaker.snapshot().state).toBe("open");
+      const e = await failure(failing);
+      expect(e.outcome).toBe("circuit_open");
+      expect(hits.get("/s500")).toBe(2);
+      expect(events.at(-1)).toEqual(expect.objectContaining({ outcome: "circuit_open", attempt: 0 }));
+      now += 1000;
+      body = '{"data":{"grid":null}}';
+      await healthy.post(payload, query, "A", () => ({}));
+      expect(breaker.snapshot()).toEqual({ subgraph: "civil-affairs", state: "closed", failures: 0 });
+    } finally {
+      await failing.close();
+      await healthy.close();
+    }
+  });
+
+  it("an answer over the in-flight budget fails with too_large and gives its bytes back; it does not count against the breaker", async () => {
+    const budget = new AnswerBudget(50_000);
+    const breaker = new CircuitBreaker("x", { failureThreshold: 1, cooldownMs: 1000 });
+    const client = new SubgraphClient(`${base}/big`, { timeoutMs: 5000, budget, breaker });
+    const roomy = new SubgraphClient(`${base}/big`, { timeoutMs: 5000, budget: new AnswerBudget(1_000_000) });
+    try {
+      const e = await failure(client);
+      expect([e.outcome, e.detail.budget]).toEqual(["too_large", true]);
+      expect(budget.inFlight).toBe(0);
+      expect(breaker.snapshot().state).toBe("closed");
+      await roomy.post(payload, query, "A", () => ({}));
+    } finally {
+      await client.close();
+      await roomy.close();
     }
   });
 });

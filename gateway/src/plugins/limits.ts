@@ -106,7 +106,10 @@ export function createLimitsPlugin(opts: LimitOptions): GatewayPlugin {
           // GRAPHQL_PARSE_FAILED: give the limit violations their own codes back before they are formatted.
           async didEncounterErrors({ errors }) {
             for (const error of errors) {
-              const ext = error.extensions as Record<string, unknown>;
+              // Errors raised inside the gateway's executor (e.g. a department's answer it could not merge)
+              // may come without extensions: nothing of ours to re-code there.
+              const ext = error.extensions as Record<string, unknown> | undefined;
+              if (!ext) continue;
               if (error.originalError instanceof LimitError) {
                 ext.code = error.originalError.code;
               } else if (ext.code === "GRAPHQL_PARSE_FAILED" && TOKEN_LIMIT_MESSAGE.test(error.message)) {
