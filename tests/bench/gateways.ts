@@ -54,6 +54,8 @@ export function gatewaySpec(name: GatewayName, c: SpecContext): GatewaySpec {
     PORT: String(c.port),
     HOST: "127.0.0.1",
     DATA_DIR: join(c.scratchDir, `gateway-${governance}`),
+    // A fixed supergraph, as the peers get: the production registry is PostgreSQL, not a PGlite in the process.
+    SUPERGRAPH_SOURCE: "file",
     AUTH_JWT_SECRET: c.jwtSecret,
     INTERNAL_SIGNING_SECRET: c.signingSecret,
     LOG_LEVEL: "warn",

@@ -65,6 +65,9 @@ beforeAll(async () => {
     AUTH_JWT_SECRET: jwtSecret,
     INTERNAL_SIGNING_SECRET: signingSecret,
     RATE_LIMIT_PER_SECOND: "0",
+    // The supergraph from its file: the budget is the gateway's own; an embedded (PGlite) schema registry in
+    // the same process adds its WebAssembly heap (production's registry is PostgreSQL: see README, Operating it).
+    SUPERGRAPH_SOURCE: "file",
     ...Object.fromEntries(DEPARTMENT_RECORDS.map((d) => [`${d.envPrefix}_URL`, d.name === FAULTY ? fake.url : departments[d.name]!.url])),
   };
   // As `npm start` runs it: compiled JavaScript, with the gateway's node flags (GATEWAY_HEAP_MB).
