@@ -261,8 +261,11 @@ describe("subgraph client: failures, retries, breaker, budget", () => {
     try {
       const e = await failure(dead);
       expect([e.outcome, e.detail.attempts]).toEqual(["unavailable", 3]);
-      // The pause before a retry would end past the deadline: no retry.
-      expect((await failure(short)).detail.attempts).toBe(1);
+      // Pauses are drawn at random up to 10 s here: a retry is only made when its pause ends within the
+      // deadline, so the fetch never outlasts it.
+      const t0 = Date.now();
+      expect(["http_error", "timeout"]).toContain((await failure(short)).outcome);
+      expect(Date.now() - t0).toBeLessThan(300 + 150);
     } finally {
       await dead.close();
       await short.close();
