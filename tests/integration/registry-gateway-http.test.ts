@@ -1,14 +1,16 @@
 /**
  * The gateway on the schema registry (SUPERGRAPH_SOURCE=registry), through real HTTP: it serves the
- * registry's current supergraph; the registry's API is mounted on it; a fifth department published there is
- * joined to Citizen without a restart, with every governance rule applied to its field; a swap under load
+ * registry's current supergraph; the registry's API is mounted on it; a fifth department, a process started
+ * while the gateway runs and published there, is joined to Citizen without a restart, with every governance rule applied to its field; a swap under load
  * loses no request; contract endpoints show and accept only their slice; safelisted clients run only their
  * registered operations (as text or by id); served operations are recorded and protect the fields they use.
  */
-import { buildSubgraphSchema } from "@apollo/subgraph";
-import { parse } from "graphql";
 import { post, startSystem, type System } from "../helpers/system";
-import { sdlOf, removeField, serveSubgraph } from "../helpers/registry";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sdlOf, removeField } from "../helpers/registry";
 import { usageSignature } from "../../gateway/src/plugins/usage-reporting";
 import { operationId } from "../../schema/registry/operations";
 
@@ -92,20 +94,28 @@ type Citizen @key(fields: "id") {
   housingStatus: String @sensitivity(class: "PERSONAL")
 }
 `;
-  let server: Awaited<ReturnType<typeof serveSubgraph>>;
+  let housing: ChildProcess;
   let url: string;
   let housingRequests = 0;
   beforeAll(async () => {
-    const schema = buildSubgraphSchema([{ typeDefs: parse(HOUSING), resolvers: { Query: { housingOffices: () => [{ name: "安和街道住房保障办公室" }] }, Citizen: { __resolveReference: (c: { id: string }) => ({ id: c.id, housingStatus: c.id === PERSON ? "轮候中（第3批）" : null }) } } as never }]);
-    // A department that also answers fields it was not asked for (another department's): the gateway drops them.
-    const tamper = (result: { data?: unknown }) => {
-      const entities = (result.data as { _entities?: Record<string, unknown>[] } | undefined)?._entities;
-      for (const e of entities ?? []) if (e) Object.assign(e, { name: "篡改的姓名", idNumber: "ATTACKER-CONTROLLED" });
-    };
-    server = await serveSubgraph(schema, () => housingRequests++, tamper);
-    url = server.url;
+    // The fifth department is a process of its own, started now, while the gateway runs.
+    const dir = mkdtempSync(join(tmpdir(), "cg-housing-"));
+    writeFileSync(join(dir, "housing.graphql"), HOUSING);
+    housing = spawn(process.execPath, ["--import", "tsx", "tests/helpers/housing-subgraph.ts", join(dir, "housing.graphql"), PERSON], { cwd: join(__dirname, "../.."), env: { ...process.env, NODE_OPTIONS: "" }, stdio: ["ignore", "pipe", "inherit"] });
+    url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      housing.stdout!.on("data", (d: Buffer) => {
+        out += d;
+        const m = /listening (\S+)/.exec(out);
+        if (m) resolve(m[1]);
+        housingRequests = (out.match(/^request$/gm) ?? []).length;
+      });
+      housing.once("exit", (code) => reject(new Error(`the housing subgraph exited (${code})`)));
+    });
   });
-  afterAll(() => server.close());
+  afterAll(() => {
+    housing?.kill("SIGTERM");
+  });
 
   it("is refused before it is published, then served joined to Citizen — governed: purpose required, access recorded", async () => {
     const query = `{ citizen(id: "${PERSON}") { name housingStatus } }`;
