@@ -90,7 +90,7 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler,
     // Client names in registry routes are URL-encoded Unicode (up to 100 characters, 9 bytes each encoded).
-    maxParamLength: 1000,
+    routerOptions: { maxParamLength: 1000 },
     // While shutting down, requests on kept-alive connections get a registered code (kit/lifecycle), not Fastify's 503.
     return503OnClosing: false,
   });
