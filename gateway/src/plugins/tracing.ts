@@ -35,7 +35,8 @@ export function createTracingPlugin({ tracing }: { tracing: Tracing }): GatewayP
             const c = e.extensions?.code;
             codes.add(typeof c === "string" && CODE.test(c) ? c : "OTHER");
           }
-          if (response.http.status) span.setAttribute("http.response.status_code", response.http.status);
+          // Apollo Server answers 200 unless a plugin or an error set another status.
+          span.setAttribute("http.response.status_code", response.http.status ?? 200);
           if (codes.size) {
             span.setAttribute("graphql.error.codes", [...codes].sort());
             span.setStatus({ code: SpanStatusCode.ERROR });
