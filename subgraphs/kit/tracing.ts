@@ -34,7 +34,7 @@ export interface Tracing {
   inject(ctx: Context, headers: Record<string, string>): Record<string, string>;
   /** Starts a span, child of the span in `parent` (if any). */
   startSpan(name: string, kind: SpanKind, parent: Context, attributes?: Record<string, string | number | boolean>): Span;
-  /** Sends what is buffered and stops (service shutdown). */
+  /** Sends what is buffered and stops (service shutdown); never rejects (unsent spans are dropped). */
   shutdown(): Promise<void>;
 }
 
@@ -75,7 +75,8 @@ export function createTracing(serviceName: string, config: TracingConfig | undef
       return headers;
     },
     startSpan: (name, kind, parent, attributes) => tracer.startSpan(name, { kind, attributes }, parent),
-    shutdown: () => provider.shutdown(),
+    // A collector that is down must not fail the service's shutdown: spans it could not take are dropped.
+    shutdown: () => provider.shutdown().catch(() => undefined),
   };
 }
 
