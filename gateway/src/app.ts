@@ -26,6 +26,7 @@ import { clientErrorHandler, frameworkErrorHandler } from "../../subgraphs/kit/c
 import { errorBody } from "../../subgraphs/kit/contract/errors";
 import { apiError, isRegisteredCode, type ErrorCode } from "./errors";
 import { clientRequestId } from "./plugins/request-id";
+import { createTracing } from "../../subgraphs/kit/tracing";
 import type { ExecutorPlugin } from "./governance/executor";
 import { openSupergraph, type ServedSupergraph } from "./supergraph";
 import { CONTRACT_ROUTE, createContractSchemas } from "./plugins/contracts";
@@ -105,6 +106,8 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
   const registry = supergraph.registry;
   const source = supergraph.source;
   // The departments' circuit breakers (the transport's), read by /readyz and the metrics.
+  // One tracer provider for this gateway (TRACING; none when off), shut down with the app.
+  const tracing = createTracing("gateway", config.tracing);
   const departments = { breakers: options.breakers ?? ((): BreakerLike[] => []) };
   const plugins = createPipeline({
     config,
@@ -113,12 +116,13 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     state,
     log: app.log,
     breakers: () => departments.breakers(),
+    tracing,
   });
   const metrics = metricsPluginOf(plugins)!;
   for (const p of plugins) p.http?.(app);
 
   const insights: InsightsContext = { idKey: config.signingSecret, labels: enumLabels(supergraphSdl) };
-  const services = createServiceBuilder(config, insights, policy, () => audit, app.log, { onFetch: metrics.observeFetch });
+  const services = createServiceBuilder(config, insights, policy, () => audit, app.log, { onFetch: metrics.observeFetch, tracing });
   if (!options.breakers) departments.breakers = services.breakers;
   // The planner's parsed subgraph operations reach the data sources, which check answers against them.
   const gateway = new ApolloGateway({ supergraphSdl: supergraph.supergraphSdl, buildService: services.build, queryPlannerConfig: { exposeDocumentNodeInFetchNode: true } });
@@ -148,7 +152,7 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
   // purpose, masks, access record): a finding is built only from facts the caller may read.
   insights.execute = (context) => async (query, variables) => {
     const outer = context as GovernedContext;
-    const res = await server.executeOperation({ query, variables }, { contextValue: { requestId: outer.requestId, clientRequestId: outer.clientRequestId, caller: outer.caller, purpose: outer.purpose, ungoverned: outer.ungoverned } });
+    const res = await server.executeOperation({ query, variables }, { contextValue: { requestId: outer.requestId, clientRequestId: outer.clientRequestId, caller: outer.caller, purpose: outer.purpose, ungoverned: outer.ungoverned, trace: outer.trace } });
     if (res.body.kind !== "single") throw new Error("unexpected incremental result");
     const { data, errors } = res.body.singleResult;
     // Fields the caller may not read come back null with UNAUTHORIZED_FIELD_OR_TYPE: the checks work without them.
@@ -198,6 +202,7 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     await server.stop();
     await services.close();
     if (!options.audit) await audit.close();
+    await tracing?.shutdown();
     if (!options.state) await state.close();
     await supergraph.close();
   });

@@ -26,6 +26,8 @@ import { roleOf, type Policy } from "./governance/policy";
 import type { AuditStore } from "./audit/store";
 import type { ResolvedGatewayConfig } from "./config";
 import type { FastifyBaseLogger } from "fastify";
+import { ROOT_CONTEXT } from "@opentelemetry/api";
+import { SpanKind, SpanStatusCode, withSpan, type Tracing } from "../../subgraphs/kit/tracing";
 
 /** What a department learns of the caller (row scope, logs); with governance off, a district-wide system caller. */
 export function forwardedCaller(ctx: GovernedContext, policy: Policy): ForwardedCaller | null {
@@ -99,6 +101,7 @@ class DepartmentDataSource implements GraphQLDataSource<Ctx> {
     private readonly policy: Policy,
     private readonly log: FastifyBaseLogger,
     private readonly timeoutMs: number,
+    private readonly tracing?: Tracing,
   ) {}
 
   async process(options: GraphQLDataSourceProcessOptions<Ctx>): Promise<GatewayGraphQLResponse> {
@@ -112,16 +115,23 @@ class DepartmentDataSource implements GraphQLDataSource<Ctx> {
     // The gateway's request id, which the department logs as its own (not signed: it only labels logs).
     const requestId = typeof ctx?.requestId === "string" && REQUEST_ID.test(ctx.requestId) ? ctx.requestId : undefined;
     const representations = (request.variables as { representations?: unknown } | undefined)?.representations;
+    // Tracing on: a client span per fetch, child of the operation's span; the department continues it
+    // (`traceparent`, not signed: it only labels traces).
+    const span = this.tracing?.startSpan(`fetch ${this.name}`, SpanKind.CLIENT, ctx?.trace ?? ROOT_CONTEXT, { "cg.subgraph": this.name, ...(requestId ? { "cg.request_id": requestId } : {}) });
+    const traceHeaders = span ? this.tracing!.inject(withSpan(ctx?.trace ?? ROOT_CONTEXT, span), {}) : undefined;
     let answer;
     try {
       answer = await this.client.post(
         body,
         request.query,
         JSON.stringify(caller),
-        (b) => ({ ...signRequest(this.secret, { audience: this.name, method: "POST", target: this.client.target, caller, body: b }), ...(requestId ? { "x-request-id": requestId } : {}) }),
+        (b) => ({ ...signRequest(this.secret, { audience: this.name, method: "POST", target: this.client.target, caller, body: b }), ...(requestId ? { "x-request-id": requestId } : {}), ...traceHeaders }),
         { ...(Array.isArray(representations) ? { entities: representations.length } : {}), document },
       );
+      span?.setAttribute("cg.outcome", "ok");
     } catch (e) {
+      span?.setAttribute("cg.outcome", e instanceof DepartmentFetchError ? e.outcome : "error");
+      span?.setStatus({ code: SpanStatusCode.ERROR });
       if (!(e instanceof DepartmentFetchError)) throw e;
       // Details (the department's status, body, connection error) stay in the gateway's log.
       const entry = { reqId: ctx?.requestId, subgraph: this.name, outcome: e.outcome, attempts: e.detail.attempts, status: e.detail.status, code: e.detail.code, reason: e.message };
@@ -129,6 +139,8 @@ class DepartmentDataSource implements GraphQLDataSource<Ctx> {
       else if (e.outcome === "unavailable" || e.outcome === "timeout" || (e.outcome === "http_error" && (e.detail.status ?? 0) >= 500)) this.log.warn(entry, "department not answering");
       else this.log.warn(entry, "department answer unusable");
       throw fetchFailure(this.name, e, this.timeoutMs);
+    } finally {
+      span?.end();
     }
     const response = answer.response();
     // Only what this department was asked for: extra keys would overwrite other departments' fields.
@@ -153,6 +165,8 @@ class DepartmentDataSource implements GraphQLDataSource<Ctx> {
 export interface ServiceBuilderOptions {
   /** Told of every attempt to fetch from a department (metrics). */
   onFetch?: (e: FetchEvent) => void;
+  /** OpenTelemetry tracing (absent: TRACING=off): a span per department fetch. */
+  tracing?: Tracing;
 }
 
 /**
@@ -194,7 +208,7 @@ export function createServiceBuilder(config: ResolvedGatewayConfig, insights: In
       onFetch: options.onFetch,
     });
     clients.push(client);
-    return new DepartmentDataSource(name, client, config.signingSecret, policy, log, timeoutMs);
+    return new DepartmentDataSource(name, client, config.signingSecret, policy, log, timeoutMs, options.tracing);
   };
   return {
     build,

@@ -1,7 +1,7 @@
 /**
  * The gateway's request pipeline: one ordered list of one-capability plugins (./plugins/*), the only place
  * where they are put together. Order matters within each layer:
- * - HTTP: host → request id → errors → identity → rate limit → client identity → batching → persisted
+ * - HTTP: host → request id → (tracing: a span per GraphQL operation, first of the Apollo plugins) → errors → identity → rate limit → client identity → batching → persisted
  *   queries → persisted documents → CSRF → contracts;
  * - GraphQL: landing page, limits (parse and validation), operation resolution → contracts → safelist →
  *   input validation → cost → usage reporting;
@@ -41,6 +41,8 @@ import type { SafelistGuard } from "../../schema/registry/safelist";
 import type { UsageEntry } from "../../schema/registry/usage";
 import type { GraphQLSchema } from "graphql";
 import { createMetricsPlugin, type BreakerLike } from "./plugins/metrics";
+import { createTracingPlugin } from "./plugins/tracing";
+import type { Tracing } from "../../subgraphs/kit/tracing";
 
 export interface PipelineDeps {
   config: GatewayConfig;
@@ -53,9 +55,11 @@ export interface PipelineDeps {
   log: { error(o: unknown, m: string): void; warn(o: unknown, m: string): void };
   /** The departments' circuit breakers, shown in the metrics (read at each scrape). */
   breakers?: () => BreakerLike[];
+  /** OpenTelemetry tracing (absent: TRACING=off). */
+  tracing?: Tracing;
 }
 
-export function createPipeline({ config, governance, registry, state, log, breakers }: PipelineDeps): GatewayPlugin[] {
+export function createPipeline({ config, governance, registry, state, log, breakers, tracing }: PipelineDeps): GatewayPlugin[] {
   const g = governance;
   const r = registry;
   const metrics = createMetricsPlugin({ token: config.metricsToken, breakers });
@@ -63,6 +67,7 @@ export function createPipeline({ config, governance, registry, state, log, break
   return [
     createHostPlugin(),
     createRequestIdPlugin(),
+    ...(tracing ? [createTracingPlugin({ tracing })] : []),
     createHttpErrorsPlugin(),
     ...(g ? [createIdentityPlugin({ authenticate: g.authenticate }), createRateLimitPlugin({ state, perSecond: config.rateLimit.perSecond, burst: config.rateLimit.burst, log })] : []),
     createClientIdentityPlugin(),

@@ -20,6 +20,7 @@ import { LoaderRegistry } from "./loaders";
 import { registerDraining } from "./lifecycle";
 import { registerHealthRoutes, type ReadinessCheck } from "./health";
 import { registerMetrics } from "./metrics";
+import { SpanKind, SpanStatusCode, type Span, type Tracing } from "./tracing";
 
 export interface SubgraphContext<Db> {
   db: Db;
@@ -47,6 +48,15 @@ export interface SubgraphAppOptions<Db> {
   readiness?: Record<string, ReadinessCheck>;
   /** Bearer token that reads /metrics (METRICS_TOKEN); unset: loopback only. */
   metricsToken?: string;
+  /** OpenTelemetry tracing of this department (undefined: TRACING=off); shut down when the app closes. */
+  tracing?: Tracing;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** This request's server span (tracing on). */
+    traceSpan?: Span;
+  }
 }
 
 const BODY_LIMIT = 1024 * 1024;
@@ -73,6 +83,35 @@ export async function buildSubgraphApp<Db>(opts: SubgraphAppOptions<Db>): Promis
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-request-id", req.id);
   });
+  const tracing = opts.tracing;
+  if (tracing) {
+    // A server span per request, child of the gateway's fetch span when a `traceparent` came with it (the
+    // header is not signed: it only labels traces). Attributes: route, method, status, request id only.
+    app.addHook("onRequest", async (req) => {
+      const span = tracing.startSpan(`${req.method} ${req.routeOptions.url ?? "unknown"}`, SpanKind.SERVER, tracing.extract(req.headers), {
+        "http.request.method": req.method,
+        "http.route": req.routeOptions.url ?? "unknown",
+        "cg.request_id": String(req.id),
+        "cg.department": opts.name,
+      });
+      req.traceSpan = span;
+      // The trace id in this request's log lines (the "request completed" line included).
+      req.log = req.log.child({ traceId: span.spanContext().traceId });
+    });
+    app.addHook("onResponse", async (req, reply) => {
+      const span = req.traceSpan;
+      if (!span) return;
+      span.setAttribute("http.response.status_code", reply.statusCode);
+      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+    app.addHook("onRequestAbort", async (req) => {
+      req.traceSpan?.setStatus({ code: SpanStatusCode.ERROR, message: "aborted" });
+      req.traceSpan?.end();
+      req.traceSpan = undefined;
+    });
+    app.addHook("onClose", async () => tracing.shutdown());
+  }
   registerDraining(app);
   registerMetrics(app, { token: opts.metricsToken });
   registerGatewayOnly(app, { name: opts.name, signingSecret: opts.signingSecret, maxSkewMs: opts.signatureMaxSkewMs ?? 30_000, bodyLimit: BODY_LIMIT, acceptUnsigned: opts.acceptUnsigned });

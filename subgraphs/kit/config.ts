@@ -9,6 +9,10 @@ import { z } from "zod";
 import { departmentRecord, type Department } from "../departments";
 import { loadOrCreateSecret, secretFile } from "./contract/secrets";
 import { envVar, int, logLevel, postgresUrl, readEnv } from "./contract/env";
+import type { TracingConfig } from "./tracing";
+
+/** Where OTLP/HTTP spans go by default: a collector on the same host. */
+const DEFAULT_OTLP_ENDPOINT = "http://127.0.0.1:4318/v1/traces";
 
 export const SUBGRAPH_VARS = {
   DATA_DIR: envVar(z.string().default("data"), "data", "folder of the embedded PGlite data folders, one per department"),
@@ -21,6 +25,8 @@ export const SUBGRAPH_VARS = {
   SIGNATURE_MAX_SKEW_MS: envVar(int(1000, 600_000, 30_000), "30000", "oldest (and furthest in the future) signed request a department accepts; nonces are remembered for twice this long to refuse replays"),
   SHUTDOWN_TIMEOUT_MS: envVar(int(0, 600_000, 25_000), "25000", "on SIGTERM/SIGINT a service stops accepting connections and waits this long for requests in flight before cutting them (exit 1; 0 when all finished); keep it below the orchestrator's grace period (Kubernetes: `terminationGracePeriodSeconds`, 40 s in the manifest)"),
   METRICS_TOKEN: envVar(z.string().min(16, "must be at least 16 characters").optional(), "unset", "bearer token Prometheus sends to read `/metrics` of the gateway and the departments (`Authorization: Bearer …`); unset: `/metrics` answers only connections from the same host (loopback) that no proxy forwarded"),
+  TRACING: envVar(z.enum(["off", "otlp", "console"]).default("off"), "off", "OpenTelemetry tracing of the gateway and the departments (W3C `traceparent` passed from the client through the gateway to the departments): `off` — nothing is recorded or sent; `otlp` — spans go over OTLP/HTTP to `OTEL_EXPORTER_OTLP_ENDPOINT`; `console` — each span is printed on standard output. Spans carry operation names, request ids, departments and outcomes, never variables, query text or citizen ids"),
+  OTEL_EXPORTER_OTLP_ENDPOINT: envVar(z.string().url().default(DEFAULT_OTLP_ENDPOINT), DEFAULT_OTLP_ENDPOINT, "OTLP/HTTP traces endpoint (an OpenTelemetry Collector, Jaeger, Tempo…) with `TRACING=otlp`"),
   ACCEPT_UNSIGNED: envVar(z.enum(["true", "false"]).default("false"), "false", "departments: `true` serves requests without any signing header as a district-wide caller — for benchmarks against peer gateways only"),
 };
 
@@ -53,6 +59,8 @@ export interface SubgraphConfig {
   shutdownTimeoutMs: number;
   /** Bearer token that reads /metrics (METRICS_TOKEN); unset: loopback only. */
   metricsToken?: string;
+  /** OpenTelemetry tracing (TRACING, OTEL_EXPORTER_OTLP_ENDPOINT). */
+  tracing: TracingConfig;
 }
 
 export type ResolvedSubgraphConfig = SubgraphConfig & { signingSecret: string };
@@ -78,6 +86,7 @@ export function loadSubgraphConfig(dept: Department, env: NodeJS.ProcessEnv = pr
     acceptUnsigned: s.ACCEPT_UNSIGNED === "true",
     shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
     metricsToken: s.METRICS_TOKEN,
+    tracing: { mode: s.TRACING, endpoint: s.OTEL_EXPORTER_OTLP_ENDPOINT },
   };
 }
 

@@ -9,6 +9,7 @@ import type { Department } from "../departments";
 import type { ResolvedSubgraphConfig, SubgraphConfig } from "./config";
 import { openDepartmentDb, type DepartmentDb, type PrismaLike } from "./database";
 import { buildSubgraphApp, type SubgraphContext } from "./app";
+import { createTracing } from "./tracing";
 
 export type Ctx<C> = SubgraphContext<DepartmentDb<C>>;
 
@@ -35,6 +36,6 @@ export function openDepartment<C extends PrismaLike>(mod: DepartmentModule<C>, c
   );
 }
 
-export function buildDepartmentApp<C extends PrismaLike>(mod: DepartmentModule<C>, db: DepartmentDb<C>, config: Pick<ResolvedSubgraphConfig, "logLevel" | "signingSecret" | "signatureMaxSkewMs" | "acceptUnsigned" | "metricsToken">, onClose?: () => Promise<void>): Promise<FastifyInstance> {
-  return buildSubgraphApp({ name: mod.name, sdlPath: sdlPathOf(mod), resolvers: mod.resolvers, db, logLevel: config.logLevel, onClose, signingSecret: config.signingSecret, signatureMaxSkewMs: config.signatureMaxSkewMs, acceptUnsigned: config.acceptUnsigned, metricsToken: config.metricsToken, readiness: { database: () => db.ping() } });
+export function buildDepartmentApp<C extends PrismaLike>(mod: DepartmentModule<C>, db: DepartmentDb<C>, config: Pick<ResolvedSubgraphConfig, "logLevel" | "signingSecret" | "signatureMaxSkewMs" | "acceptUnsigned" | "metricsToken" | "tracing">, onClose?: () => Promise<void>): Promise<FastifyInstance> {
+  return buildSubgraphApp({ name: mod.name, sdlPath: sdlPathOf(mod), resolvers: mod.resolvers, db, logLevel: config.logLevel, onClose, signingSecret: config.signingSecret, signatureMaxSkewMs: config.signatureMaxSkewMs, acceptUnsigned: config.acceptUnsigned, metricsToken: config.metricsToken, tracing: createTracing(mod.name, config.tracing), readiness: { database: () => db.ping() } });
 }

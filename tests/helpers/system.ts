@@ -27,6 +27,8 @@ export interface System {
   gatewayUrl: string;
   subgraphs: Record<Department, RunningDepartment>;
   /** POSTs to the gateway; by default as a community officer of every community, purpose subsidy-review. */
+  /** The headers `gql` sends by default (a community officer of every community, purpose subsidy-review). */
+  officer: Record<string, string>;
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
   /** A token for a built-in role, signed with this system's secret. */
   token(o: MintOptions): Promise<string>;
@@ -56,6 +58,8 @@ export interface SystemOptions {
   breakers?: () => import("../../gateway/src/plugins/metrics").BreakerLike[];
   /** Where the gateway reaches some departments instead of their own URL (fault injection: a fake in front of them). */
   subgraphUrls?: Partial<Record<Department, string>>;
+  /** Tracing on in the gateway and the departments (spans go where `useSpanExporterForTests` says; default off). */
+  tracing?: boolean;
   /** A different signing secret for some departments (misconfiguration injection). */
   subgraphSecrets?: Partial<Record<Department, string>>;
 }
@@ -71,6 +75,9 @@ export async function post(url: string, body: unknown, headers: Record<string, s
   }
   return { status: res.status, body: parsed, headers: res.headers };
 }
+
+/** Tracing on; with `useSpanExporterForTests` the spans go to the test's exporter rather than standard output. */
+const TRACING_ON = { mode: "console", endpoint: "http://127.0.0.1:4318/v1/traces" } as const;
 
 export async function startSystem(opts: SystemOptions = {}): Promise<System> {
   const citizens = opts.citizens ?? 3000;
@@ -90,6 +97,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
           seedCitizens: citizens,
           signingSecret: opts.subgraphSecrets?.[dept] ?? signingSecret,
           logLevel: (process.env.TEST_LOG_LEVEL as "silent") ?? "silent",
+          ...(opts.tracing ? { tracing: TRACING_ON } : {}),
         });
       }),
     );
@@ -102,6 +110,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     ...base,
     ...opts.gateway,
     port: 0,
+    ...(opts.tracing ? { tracing: TRACING_ON } : {}),
     logLevel: (process.env.TEST_LOG_LEVEL as "silent") ?? (opts.logStream ? "info" : "silent"),
     subgraphUrls: { ...Object.fromEntries(Object.entries(subgraphs).map(([k, v]) => [k, v.url])), ...opts.gateway?.subgraphUrls, ...opts.subgraphUrls },
   }, { audit: opts.audit, breakers: opts.breakers, logStream: opts.logStream });
@@ -122,6 +131,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     signingSecret,
     supergraph,
     dataDir,
+    officer,
     gql: (query, variables, headers) => post(gatewayUrl, { query, variables }, headers ?? officer) as Promise<GqlResponse<any>>,
     async stop() {
       await app.close();

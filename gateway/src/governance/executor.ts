@@ -15,6 +15,7 @@ import { apiError, ERROR_CODES, type ErrorCode } from "../errors";
 import type { Caller } from "../auth/identity";
 import { inlineOperation } from "./inline";
 import { readGovernance, type SchemaGovernance } from "./requirements";
+import type { Context as TraceContext } from "@opentelemetry/api";
 
 export interface GovernedContext {
   /** The gateway's own id of the request (never taken from the client). */
@@ -30,6 +31,8 @@ export interface GovernedContext {
   client?: { name: string; version: string };
   /** The contract endpoint the request came through (`/contracts/<name>/graphql`). */
   contract?: string;
+  /** The OpenTelemetry context of this operation's server span (plugins/tracing; tracing on). */
+  trace?: TraceContext;
 }
 
 export type ExecutionResult = Awaited<ReturnType<GatewayExecutor>>;
