@@ -4,25 +4,21 @@
  * HTTP API instead of opening the folder. A holder whose process is gone is stale and ignored.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { processAlive as alive, processStartTime } from "../../subgraphs/kit/process-liveness";
 
 export const holderFile = (registryDataDir: string): string => `${registryDataDir}.holder.json`;
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-};
 
 /** The URL of the live gateway holding the embedded registry, or null (none, or a stale holder). */
 export function registryHolder(registryDataDir: string): string | null {
   const file = holderFile(registryDataDir);
   if (!existsSync(file)) return null;
   try {
-    const h = JSON.parse(readFileSync(file, "utf8")) as { pid?: unknown; url?: unknown };
-    if (typeof h.pid === "number" && typeof h.url === "string" && h.pid !== process.pid && alive(h.pid)) return h.url;
+    const h = JSON.parse(readFileSync(file, "utf8")) as { pid?: unknown; url?: unknown; started?: unknown };
+    if (typeof h.pid !== "number" || typeof h.url !== "string" || h.pid === process.pid || !alive(h.pid)) return null;
+    // A reused pid is not the gateway that wrote the file.
+    const started = processStartTime(h.pid);
+    if (typeof h.started === "string" && started !== null && started !== h.started) return null;
+    return h.url;
   } catch {
     // unreadable: treated as stale
   }
@@ -32,7 +28,7 @@ export function registryHolder(registryDataDir: string): string | null {
 /** Announces this process as the holder; returns the function that withdraws it. */
 export function announceHolder(registryDataDir: string, url: string): () => void {
   const file = holderFile(registryDataDir);
-  writeFileSync(file, JSON.stringify({ pid: process.pid, url }));
+  writeFileSync(file, JSON.stringify({ pid: process.pid, started: processStartTime(process.pid), url }));
   return () => {
     try {
       const h = JSON.parse(readFileSync(file, "utf8")) as { pid?: unknown };

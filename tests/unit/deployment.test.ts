@@ -10,6 +10,7 @@ import { parseAllDocuments } from "yaml";
 import { DEPARTMENT_RECORDS } from "../../subgraphs/departments";
 import { GATEWAY_VARS } from "../../gateway/src/config";
 import { SUBGRAPH_VARS } from "../../subgraphs/kit/config";
+import { REGISTRY_VARS } from "../../schema/registry/config";
 
 const docs = parseAllDocuments(readFileSync(join(__dirname, "../../gateway/deploy/kubernetes.yaml"), "utf8")).map((d) => {
   if (d.errors.length) throw new Error(d.errors.map((e) => e.message).join("; "));
@@ -53,14 +54,18 @@ describe("the Kubernetes manifest", () => {
     const gw = find("Deployment", "gateway")!;
     expect(gw.spec.replicas).toBeGreaterThanOrEqual(2);
     const c = gw.spec.template.spec.containers[0];
-    expect(c.env.map((e: { name: string }) => e.name)).toEqual(expect.arrayContaining(["REDIS_URL", "AUDIT_DATABASE_URL", "INTERNAL_SIGNING_SECRET", "AUTH_JWKS_URL"]));
+    expect(c.env.map((e: { name: string }) => e.name)).toEqual(expect.arrayContaining(["REDIS_URL", "AUDIT_DATABASE_URL", "REGISTRY_DATABASE_URL", "INTERNAL_SIGNING_SECRET", "AUTH_JWKS_URL"]));
+    // Replicas share one registry (an embedded one per pod would diverge) and send traces to a collector.
+    const config = find("ConfigMap", "citizen-graph")!.data!;
+    expect([config.SUPERGRAPH_SOURCE, config.TRACING]).toEqual(["registry", "otlp"]);
+    expect(config.OTEL_EXPORTER_OTLP_ENDPOINT).toMatch(/^http:\/\/.+:4318\/v1\/traces$/);
     expect([c.readinessProbe.httpGet.path, c.livenessProbe.httpGet.path]).toEqual(["/readyz", "/healthz"]);
     expect(c.resources.limits.memory).toBe("400Mi");
     expect(find("NetworkPolicy", "departments-only-from-gateway")!.spec.ingress[0].from[0].podSelector.matchLabels["app.kubernetes.io/component"]).toBe("gateway");
   });
 
   it("configures only variables the code reads", () => {
-    const known = new Set([...Object.keys(GATEWAY_VARS), ...Object.keys(SUBGRAPH_VARS), ...DEPARTMENT_RECORDS.flatMap((d) => [`${d.envPrefix}_URL`, `${d.envPrefix}_PORT`, `${d.envPrefix}_DATABASE_URL`])]);
+    const known = new Set([...Object.keys(GATEWAY_VARS), ...Object.keys(SUBGRAPH_VARS), ...Object.keys(REGISTRY_VARS), ...DEPARTMENT_RECORDS.flatMap((d) => [`${d.envPrefix}_URL`, `${d.envPrefix}_PORT`, `${d.envPrefix}_DATABASE_URL`])]);
     const used = [...Object.keys(find("ConfigMap", "citizen-graph")!.data!), ...docs.filter((d) => d.kind === "Deployment").flatMap((d) => d.spec.template.spec.containers[0].env.map((e: { name: string }) => e.name))];
     expect(used.filter((v) => !known.has(v))).toEqual([]);
   });

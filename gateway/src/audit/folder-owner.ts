@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { processAlive as alive, processStartTime as startTime } from "../../../subgraphs/kit/process-liveness";
 
 export interface FolderOwner {
   pid: number;
@@ -18,25 +19,6 @@ export interface FolderOwner {
 }
 
 const FILE = "cg-owner.json";
-
-function startTime(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** The recorded owner of the folder, if any (whether it still runs or not). */
 export function recordedOwner(dir: string): FolderOwner | undefined {
