@@ -35,6 +35,10 @@ export function renderReport(r: CheckReport): string {
     lines.push("policy lint:");
     for (const e of r.lint.errors) lines.push(`  - [${e.rule}] ${e.message}`);
   }
+  if (r.lint.warnings.length) {
+    lines.push("policy lint warnings:");
+    for (const w of r.lint.warnings) lines.push(`  - [${w.rule}] ${w.message}`);
+  }
   if (r.approvals.required.length) {
     lines.push("approvals:");
     const granted = new Map(r.approvals.granted.map((g) => [g.subject, g]));

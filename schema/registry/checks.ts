@@ -4,8 +4,8 @@
  * 2. breaking / dangerous / safe changes of the API schema against the current supergraph (@graphql-inspector/core);
  * 3. operations: a breaking change that a registered client operation, or an operation the gateway served
  *    within the usage window, uses is refused naming client, operation and field; otherwise a warning;
- * 4. policy lint (./lint), and the steward approvals the change needs (./approvals); mask and requirement
- *    changes are listed in the report's `governance`.
+ * 4. policy lint (./lint) with a warning where an outage would spread (./outage), and the steward approvals
+ *    the change needs (./approvals); mask and requirement changes are listed in the report's `governance`.
  * Refusals, in this order of precedence: COMPOSITION_FAILED, POLICY_LINT_FAILED, BREAKING_CHANGE, APPROVAL_REQUIRED.
  */
 import { parse, type DocumentNode, type GraphQLSchema } from "graphql";
@@ -13,6 +13,7 @@ import type { SqlRunner } from "../../subgraphs/kit/migrate";
 import { apiSchemaOf, composeDetailed } from "./composition";
 import { affectedCoordinates, schemaChanges } from "./changes";
 import { lintChange, lintComputedFields, lintSubgraphSdl, lintSupergraph } from "./lint";
+import { outageSpreads } from "./outage";
 import { fieldsTouched, listOperations } from "./operations";
 import { servedSince } from "./usage";
 import { resolveApprovals } from "./approvals";
@@ -100,6 +101,8 @@ export async function runChecks(proposed: ProposedSubgraph[], ctx: CheckContext)
   report.composition = { ok: true, errors: [] };
   const after = { sdl: composed.supergraphSdl, api: apiSchemaOf(composed.supergraphSdl) };
   report.lint.errors.push(...lintSupergraph(after.sdl, after.api), ...lintComputedFields(after.sdl).filter((e) => replaced.has(e.subgraph ?? "")));
+  // Availability, not privacy: a warning where an outage would null more than the failed department's fields.
+  for (const { involves, ...w } of outageSpreads(after.sdl, after.api)) if (involves.some((sub) => replaced.has(sub))) report.lint.warnings.push(w);
 
   if (ctx.base) {
     const before = { sdl: ctx.base.sdl, api: apiSchemaOf(ctx.base.sdl) };

@@ -53,6 +53,17 @@ it("add a field → safe, published as the department's own change", async () =>
   expect(r.json.report.approvals.required).toEqual([]);
 });
 
+it("a non-null link into another department's entity → passes, with a lint warning naming the outage it would spread", async () => {
+  const linked = edit(ps, '  community: Community @tag(name: "public-security")', '  community: Community! @tag(name: "public-security")');
+  const r = await cli(t.security, "check", "public-security", file("ps-nonnull-link.graphql", linked));
+  expect(r.code).toBe(0);
+  expect(r.json.report.lint.warnings).toEqual([
+    expect.objectContaining({ rule: "outage-contained", type: "Household", field: "community", message: expect.stringContaining("an outage of civil-affairs would null the whole Household") }),
+  ]);
+  // The same SDL as now: no warning.
+  expect((await cli(t.security, "check", "public-security", file("ps-same.graphql", ps))).json.report.lint.warnings).toEqual([]);
+});
+
 it("a department publishing another department's subgraph → FORBIDDEN", async () => {
   const r = await cli(t.civil, "publish", "public-security", file("ps-civil.graphql", ps));
   expect([r.code, r.json.code]).toEqual([1, "FORBIDDEN"]);

@@ -112,6 +112,52 @@ describe("a department that is gone (connection refused)", () => {
   }, 60_000);
 });
 
+describe("what a civil-affairs outage nulls (README: the root fields and links, by department)", () => {
+  afterEach(async () => {
+    await fake.revive();
+    await recover();
+  });
+
+  /** Civil affairs' root list, and its Community / Grid reached through three other departments' links. */
+  const SHAPES = `{
+    communities { id name }
+    buildings(first: 2) { edges { node { id name community { id name } grid { id name } } } }
+    elders(first: 2) { edges { node { status community { id name } grid { id name } } } }
+    citizen(id: "P00000001") { name household { id community { id name } } }
+  }`;
+
+  it.each([
+    ["gone", () => fake.kill()],
+    ["answering HTTP 503", () => void (fake.mode = { kind: "status", status: 503 })],
+    ["answering garbage", () => void (fake.mode = { kind: "body", body: "<html>down</html>", contentType: "text/html" })],
+  ])("%s: only civil affairs' root list and links are null; every other department's objects are served", async (_label, fail) => {
+    const healthy = await sys.gql(SHAPES);
+    expect(healthy.body.errors).toBeUndefined();
+    await fail();
+    const res = await sys.gql(SHAPES);
+    expectWellFormed(res);
+    const d = res.body.data!;
+    // The root list civil affairs owns is null, not the whole `data`.
+    expect(d.communities).toBeNull();
+    // Property management's buildings, elderly care's elders and public security's citizen are all served;
+    // only the links into civil affairs are null.
+    const buildings = d.buildings.edges.map((e: any) => e.node);
+    const elders = d.elders.edges.map((e: any) => e.node);
+    expect(buildings.map((b: any) => b.id)).toEqual(healthy.body.data!.buildings.edges.map((e: any) => e.node.id));
+    expect(buildings.every((b: any) => typeof b.name === "string" && b.community === null && b.grid === null)).toBe(true);
+    expect(elders).toHaveLength(healthy.body.data!.elders.edges.length);
+    expect(elders.every((e: any) => typeof e.status === "string" && e.community === null && e.grid === null)).toBe(true);
+    expect(typeof d.citizen.name).toBe("string");
+    expect(d.citizen.household).toMatchObject({ id: healthy.body.data!.citizen.household.id, community: null });
+    // Each error names civil affairs with a registered outage code.
+    expect(res.body.errors!.length).toBeGreaterThan(0);
+    for (const e of res.body.errors!) {
+      expect(["SUBGRAPH_UNAVAILABLE", "SUBGRAPH_BAD_RESPONSE", "SUBGRAPH_CIRCUIT_OPEN"]).toContain(e.extensions?.code);
+      expect(e.extensions?.serviceName).toBe(DEPT);
+    }
+  });
+});
+
 describe("a department answering HTTP errors", () => {
   afterEach(() => recover());
 
