@@ -162,6 +162,9 @@ class DepartmentDataSource implements GraphQLDataSource<Ctx> {
   }
 }
 
+/** How long a department's previous client stays open after its routing URL changed (in-flight requests end). */
+const RETIRE_AFTER_MS = 60_000;
+
 export interface ServiceBuilderOptions {
   /** Told of every attempt to fetch from a department (metrics). */
   onFetch?: (e: FetchEvent) => void;
@@ -175,7 +178,10 @@ export interface ServiceBuilderOptions {
  * budget of answer bytes in flight for the whole gateway, kept across rebuilds (a new supergraph).
  */
 export function createServiceBuilder(config: ResolvedGatewayConfig, insights: InsightsContext, policy: Policy, audit: () => AuditStore, log: FastifyBaseLogger, options: ServiceBuilderOptions = {}) {
-  const clients: SubgraphClient[] = [];
+  // One client (connection pool) per department, reused by every supergraph version; a new routing URL gets
+  // a new client, and the old one is closed once requests planned on the previous version have had time to end.
+  const clients = new Map<string, SubgraphClient>();
+  const retired = new Set<SubgraphClient>();
   const breakers = new Map<string, CircuitBreaker>();
   const budget = new AnswerBudget(config.subgraphResponseBudgetBytes);
   // The in-process services' page cursors (findings, access log) are opaque like the departments'.
@@ -192,11 +198,14 @@ export function createServiceBuilder(config: ResolvedGatewayConfig, insights: In
     }
     return b;
   };
-  const build = ({ name, url }: { name: string; url?: string }): GraphQLDataSource => {
-    if (name === INSIGHTS_SUBGRAPH) return createInsightsDataSource(insights, cursors);
-    if (name === AUDIT_SUBGRAPH) return createAuditDataSource(audit, policy, cursors);
-    const timeoutMs = config.subgraphTimeouts[name] ?? config.subgraphTimeoutMs;
-    const client = new SubgraphClient(config.subgraphUrls[name] ?? url ?? "", {
+  const clientOf = (name: string, url: string, timeoutMs: number): SubgraphClient => {
+    const current = clients.get(name);
+    if (current?.url === url) return current;
+    if (current) {
+      retired.add(current);
+      setTimeout(() => void current.close().catch(() => undefined).finally(() => retired.delete(current)), RETIRE_AFTER_MS).unref();
+    }
+    const client = new SubgraphClient(url, {
       name,
       timeoutMs,
       connections: config.subgraphConnections,
@@ -207,12 +216,20 @@ export function createServiceBuilder(config: ResolvedGatewayConfig, insights: In
       breaker: breakerOf(name),
       onFetch: options.onFetch,
     });
-    clients.push(client);
-    return new DepartmentDataSource(name, client, config.signingSecret, policy, log, timeoutMs, options.tracing);
+    clients.set(name, client);
+    return client;
+  };
+  const build = ({ name, url }: { name: string; url?: string }): GraphQLDataSource => {
+    if (name === INSIGHTS_SUBGRAPH) return createInsightsDataSource(insights, cursors);
+    if (name === AUDIT_SUBGRAPH) return createAuditDataSource(audit, policy, cursors);
+    const timeoutMs = config.subgraphTimeouts[name] ?? config.subgraphTimeoutMs;
+    return new DepartmentDataSource(name, clientOf(name, config.subgraphUrls[name] ?? url ?? "", timeoutMs), config.signingSecret, policy, log, timeoutMs, options.tracing);
   };
   return {
     build,
-    close: () => Promise.all(clients.map((c) => c.close())).then(() => undefined),
+    close: () => Promise.all([...clients.values(), ...retired].map((c) => c.close().catch(() => undefined))).then(() => undefined),
+    /** Department connection pools open: one per department, plus any retired after a URL change. */
+    pools: () => clients.size + retired.size,
     breakers: (): BreakerSnapshot[] => [...breakers.values()].map((b) => b.snapshot()),
   };
 }

@@ -124,6 +124,8 @@ export class SubgraphClient {
   /** The request target sent on the request line (what the department verifies the signature against). */
   readonly target: string;
   readonly name: string;
+  /** The department's URL this client's pool connects to. */
+  readonly url: string;
   private readonly inFlight = new Map<string, Promise<SubgraphAnswer>>();
   private readonly maxResponseBytes: number;
   /** Requests answered by another identical request in flight (for metrics and tests). */
@@ -131,6 +133,7 @@ export class SubgraphClient {
 
   constructor(url: string, private readonly opts: SubgraphClientOptions) {
     const u = new URL(url);
+    this.url = url;
     this.target = `${u.pathname}${u.search}`;
     this.name = opts.name ?? u.host;
     this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
