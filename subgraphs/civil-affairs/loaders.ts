@@ -1,4 +1,8 @@
-/** Per-request batched lookups of the civil-affairs database (one SQL query per batch). */
+/**
+ * Per-request batched lookups of the civil-affairs database (one SQL query per batch), in plain SQL through
+ * `$queryRaw` (see ../public-security/loaders.ts for why; tests/integration/loader-rows.test.ts checks each
+ * against findMany).
+ */
 import { Prisma, type Community, type Grid, type StreetOffice, type CivilRecord, type Subsidy, type DisabilityCertificate, type SubsidyStatus } from "./generated/client";
 import { scopeCondition } from "../kit/scope";
 import { groupBy, indexBy } from "../kit/format";
@@ -7,34 +11,42 @@ import type { Client } from "./db";
 
 type C = Ctx<Client>;
 
+const COMMUNITY = Prisma.raw(`id, name, address, street_office_id AS "streetOfficeId"`);
+const GRID = Prisma.raw(`id, name, community_id AS "communityId", worker_name AS "workerName", worker_phone AS "workerPhone"`);
+
 export const streetOfficeById = (ctx: C) =>
   ctx.loaders.get<StreetOffice | null>("streetOffice", undefined, async (ids) =>
-    indexBy(ids, await ctx.db.prisma.streetOffice.findMany({ where: { id: { in: [...ids] } } }), (r) => r.id),
+    indexBy(ids, await ctx.db.prisma.$queryRaw<StreetOffice[]>`SELECT id, name, district FROM street_office WHERE id = ANY(${[...ids]}::text[])`, (r) => r.id),
   );
 
 export const communityById = (ctx: C) =>
   ctx.loaders.get<Community | null>("community", undefined, async (ids) =>
-    indexBy(ids, await ctx.db.prisma.community.findMany({ where: { id: { in: [...ids] } } }), (r) => r.id),
+    indexBy(ids, await ctx.db.prisma.$queryRaw<Community[]>`SELECT ${COMMUNITY} FROM community WHERE id = ANY(${[...ids]}::text[])`, (r) => r.id),
   );
 
 export const communitiesByStreetOffice = (ctx: C) =>
   ctx.loaders.get<Community[]>("communitiesByStreetOffice", undefined, async (ids) =>
-    groupBy(ids, await ctx.db.prisma.community.findMany({ where: { streetOfficeId: { in: [...ids] } }, orderBy: { id: "asc" } }), (r) => r.streetOfficeId),
+    groupBy(ids, await ctx.db.prisma.$queryRaw<Community[]>`SELECT ${COMMUNITY} FROM community WHERE street_office_id = ANY(${[...ids]}::text[]) ORDER BY id`, (r) => r.streetOfficeId),
   );
 
 export const gridById = (ctx: C) =>
   ctx.loaders.get<Grid | null>("grid", undefined, async (ids) =>
-    indexBy(ids, await ctx.db.prisma.grid.findMany({ where: { id: { in: [...ids] } } }), (r) => r.id),
+    indexBy(ids, await ctx.db.prisma.$queryRaw<Grid[]>`SELECT ${GRID} FROM grid WHERE id = ANY(${[...ids]}::text[])`, (r) => r.id),
   );
 
 export const gridsByCommunity = (ctx: C) =>
   ctx.loaders.get<Grid[]>("gridsByCommunity", undefined, async (ids) =>
-    groupBy(ids, await ctx.db.prisma.grid.findMany({ where: { communityId: { in: [...ids] } }, orderBy: { id: "asc" } }), (r) => r.communityId),
+    groupBy(ids, await ctx.db.prisma.$queryRaw<Grid[]>`SELECT ${GRID} FROM grid WHERE community_id = ANY(${[...ids]}::text[]) ORDER BY id`, (r) => r.communityId),
   );
 
 export const civilRecordByCitizen = (ctx: C) =>
   ctx.loaders.get<CivilRecord | null>("civilRecord", undefined, async (ids) =>
-    indexBy(ids, await ctx.db.prisma.civilRecord.findMany({ where: { citizenId: { in: [...ids] } } }), (r) => r.citizenId),
+    indexBy(
+      ids,
+      await ctx.db.prisma.$queryRaw<CivilRecord[]>`SELECT citizen_id AS "citizenId", marital_status::text AS "maritalStatus", grid_id AS "gridId",
+          community_id AS "communityId", building_id AS "buildingId" FROM civil_record WHERE citizen_id = ANY(${[...ids]}::text[])`,
+      (r) => r.citizenId,
+    ),
   );
 
 /** Subsidies of citizens within the caller's row scope (by the address civil affairs holds), in one query. */
@@ -59,5 +71,10 @@ export const subsidiesByCitizen = (ctx: C, status: SubsidyStatus | null | undefi
 
 export const certificateByCitizen = (ctx: C) =>
   ctx.loaders.get<DisabilityCertificate | null>("certificate", undefined, async (ids) =>
-    indexBy(ids, await ctx.db.prisma.disabilityCertificate.findMany({ where: { citizenId: { in: [...ids] } } }), (r) => r.citizenId),
+    indexBy(
+      ids,
+      await ctx.db.prisma.$queryRaw<DisabilityCertificate[]>`SELECT id, citizen_id AS "citizenId", number, category::text AS category, grade, issued_at AS "issuedAt"
+        FROM disability_certificate WHERE citizen_id = ANY(${[...ids]}::text[])`,
+      (r) => r.citizenId,
+    ),
   );

@@ -1,4 +1,8 @@
-/** Per-request batched lookups of the elderly-care database (one SQL query per batch). */
+/**
+ * Per-request batched lookups of the elderly-care database (one SQL query per batch), in plain SQL through
+ * `$queryRaw` (see ../public-security/loaders.ts for why; tests/integration/loader-rows.test.ts checks each
+ * against findMany).
+ */
 import { Prisma, type ElderProfile, type EmergencyContact, type ServiceOrder, type Visit, type AlarmCall } from "./generated/client";
 import { groupBy, indexBy } from "../kit/format";
 import type { Ctx } from "../kit/department";
@@ -9,12 +13,24 @@ type C = Ctx<Client>;
 
 export const profileByCitizen = (ctx: C) =>
   ctx.loaders.get<ElderProfile | null>("profile", undefined, async (ids) =>
-    indexBy(ids, await ctx.db.prisma.elderProfile.findMany({ where: { citizenId: { in: [...ids] } } }), (r) => r.citizenId),
+    indexBy(
+      ids,
+      await ctx.db.prisma.$queryRaw<ElderProfile[]>`SELECT citizen_id AS "citizenId", grid_id AS "gridId", community_id AS "communityId", building_id AS "buildingId",
+          care_level AS "careLevel", living_arrangement::text AS "livingArrangement", categories::text[] AS categories, is_priority AS "isPriority",
+          status::text AS status, registered_at AS "registeredAt", closed_at AS "closedAt"
+        FROM elder_profile WHERE citizen_id = ANY(${[...ids]}::text[])`,
+      (r) => r.citizenId,
+    ),
   );
 
 export const contactsByCitizen = (ctx: C) =>
   ctx.loaders.get<EmergencyContact[]>("contacts", undefined, async (ids) =>
-    groupBy(ids, await ctx.db.prisma.emergencyContact.findMany({ where: { citizenId: { in: [...ids] } }, orderBy: { priority: "asc" } }), (r) => r.citizenId),
+    groupBy(
+      ids,
+      await ctx.db.prisma.$queryRaw<EmergencyContact[]>`SELECT id, citizen_id AS "citizenId", name, relation, phone, priority
+        FROM emergency_contact WHERE citizen_id = ANY(${[...ids]}::text[]) ORDER BY priority, id`,
+      (r) => r.citizenId,
+    ),
   );
 
 export const ordersByCitizen = (ctx: C, statuses: string[] | null | undefined, first: number) =>

@@ -12,6 +12,7 @@ import { plantedFindings, DEFAULT_SYNTHETIC } from "../../subgraphs/synthetic";
 import { startSystem, type System } from "../helpers/system";
 import { operation } from "../helpers/operations";
 import { databaseUrl, describeWithPostgres, dropDatabases } from "../helpers/postgres";
+import { loaderMismatches } from "../helpers/loader-rows";
 
 const run = promisify(execFile);
 const root = resolve(__dirname, "../..");
@@ -41,6 +42,10 @@ describe("the production path", () => {
     expect(seedOutput).toMatch(/PostgreSQL/);
     expect(seedOutput).toContain(`seeded ${CITIZENS.toLocaleString("en")} citizens into 4 department(s)`);
     for (const s of Object.values(sys!.subgraphs)) expect(s.db.kind).toBe("postgres");
+  });
+
+  it("answers every batched lookup exactly as Prisma's findMany does (plain SQL on PostgreSQL)", async () => {
+    for (const m of SUBGRAPHS) expect({ department: m.name, mismatches: await loaderMismatches(m.name as Department, sys!.subgraphs[m.name as Department].db) }).toEqual({ department: m.name, mismatches: [] });
   });
 
   it("serves one person's file across the four departments", async () => {

@@ -1,0 +1,86 @@
+/**
+ * The departments' batched lookups are plain SQL (`$queryRaw`, one array parameter per batch) for speed; each
+ * must return exactly what Prisma's `findMany` returns for the same keys — every field of the model under its
+ * name, with the same types (Date, number, boolean, enum strings, arrays), in the same order. Run on the
+ * embedded database (tests/integration/loader-rows.test.ts) and on PostgreSQL (tests/integration/postgres.test.ts).
+ */
+import { isDeepStrictEqual } from "node:util";
+import type DataLoader from "dataloader";
+import { LoaderRegistry } from "../../subgraphs/kit/loaders";
+import type { Department } from "../../subgraphs/departments";
+import * as CA from "../../subgraphs/civil-affairs/loaders";
+import * as PS from "../../subgraphs/public-security/loaders";
+import * as EC from "../../subgraphs/elderly-care/loaders";
+import * as PM from "../../subgraphs/property-management/loaders";
+
+type Row = Record<string, unknown> & { [k: string]: any };
+interface Case {
+  name: string;
+  loader: (ctx: any) => DataLoader<string, unknown>;
+  /** The keys to look up: every key the table holds, plus one that matches nothing. */
+  keys: (prisma: any) => Promise<string[]>;
+  /** What findMany gives for those keys, per key (a row or null for a lookup, a list for a list). */
+  expected: (prisma: any, keys: string[]) => Promise<unknown[]>;
+}
+
+const distinct = (rows: Row[], f: string) => [...new Set(rows.map((r) => r[f] as string))].sort().concat("NO-SUCH-KEY");
+const keysOf = (model: string, f: string) => async (p: any) => distinct(await p[model].findMany({ select: { [f]: true } }), f);
+const one = (model: string, f: string) => async (p: any, keys: string[]) => {
+  const rows: Row[] = await p[model].findMany({ where: { [f]: { in: keys } } });
+  return keys.map((k) => rows.find((r) => r[f] === k) ?? null);
+};
+const many = (model: string, f: string, orderBy: object[], where: object = {}, after: (rs: Row[]) => Row[] = (rs) => rs) => async (p: any, keys: string[]) => {
+  const rows: Row[] = await p[model].findMany({ where: { [f]: { in: keys }, ...where }, orderBy });
+  return keys.map((k) => after(rows.filter((r) => r[f] === k)));
+};
+const currentFirst = (rs: Row[]) => [...rs].sort((a, b) => Number(a.movedOut !== null) - Number(b.movedOut !== null));
+
+export const LOADER_CASES: Record<Department, Case[]> = {
+  "civil-affairs": [
+    { name: "streetOfficeById", loader: CA.streetOfficeById, keys: keysOf("streetOffice", "id"), expected: one("streetOffice", "id") },
+    { name: "communityById", loader: CA.communityById, keys: keysOf("community", "id"), expected: one("community", "id") },
+    { name: "communitiesByStreetOffice", loader: CA.communitiesByStreetOffice, keys: keysOf("community", "streetOfficeId"), expected: many("community", "streetOfficeId", [{ id: "asc" }]) },
+    { name: "gridById", loader: CA.gridById, keys: keysOf("grid", "id"), expected: one("grid", "id") },
+    { name: "gridsByCommunity", loader: CA.gridsByCommunity, keys: keysOf("grid", "communityId"), expected: many("grid", "communityId", [{ id: "asc" }]) },
+    { name: "civilRecordByCitizen", loader: CA.civilRecordByCitizen, keys: keysOf("civilRecord", "citizenId"), expected: one("civilRecord", "citizenId") },
+    { name: "certificateByCitizen", loader: CA.certificateByCitizen, keys: keysOf("disabilityCertificate", "citizenId"), expected: one("disabilityCertificate", "citizenId") },
+  ],
+  "public-security": [
+    { name: "personById", loader: PS.personById, keys: keysOf("person", "citizenId"), expected: one("person", "citizenId") },
+    { name: "householdById", loader: PS.householdById, keys: keysOf("household", "id"), expected: one("household", "id") },
+    { name: "membersByHousehold", loader: PS.membersByHousehold, keys: async (p) => (await keysOf("household", "id")(p)), expected: many("person", "householdId", [{ citizenId: "asc" }]) },
+    { name: "permitsByCitizen", loader: PS.permitsByCitizen, keys: keysOf("residencePermit", "citizenId"), expected: many("residencePermit", "citizenId", [{ issuedAt: "desc" }, { id: "asc" }]) },
+  ],
+  "elderly-care": [
+    { name: "profileByCitizen", loader: EC.profileByCitizen, keys: keysOf("elderProfile", "citizenId"), expected: one("elderProfile", "citizenId") },
+    { name: "contactsByCitizen", loader: EC.contactsByCitizen, keys: keysOf("emergencyContact", "citizenId"), expected: many("emergencyContact", "citizenId", [{ priority: "asc" }, { id: "asc" }]) },
+  ],
+  "property-management": [
+    { name: "buildingById", loader: PM.buildingById, keys: keysOf("building", "id"), expected: one("building", "id") },
+    { name: "unitById", loader: PM.unitById, keys: keysOf("unit", "id"), expected: one("unit", "id") },
+    { name: "companyById", loader: PM.companyById, keys: keysOf("propertyCompany", "id"), expected: one("propertyCompany", "id") },
+    { name: "residencesByCitizen (all)", loader: (ctx) => PM.residencesByCitizen(ctx, false), keys: keysOf("residence", "citizenId"), expected: many("residence", "citizenId", [{ movedIn: "desc" }, { id: "asc" }], {}, currentFirst) },
+    { name: "residencesByCitizen (current)", loader: (ctx) => PM.residencesByCitizen(ctx, true), keys: keysOf("residence", "citizenId"), expected: many("residence", "citizenId", [{ movedIn: "desc" }, { id: "asc" }], { movedOut: null }, currentFirst) },
+    { name: "currentResidentsByUnit", loader: PM.currentResidentsByUnit, keys: keysOf("residence", "unitId"), expected: many("residence", "unitId", [{ role: "asc" }, { citizenId: "asc" }, { id: "asc" }], { movedOut: null }) },
+    { name: "feeAccountsByCitizen", loader: PM.feeAccountsByCitizen, keys: keysOf("feeAccount", "citizenId"), expected: many("feeAccount", "citizenId", [{ id: "asc" }]) },
+    { name: "repairsByCitizen (all)", loader: (ctx) => PM.repairsByCitizen(ctx, false, 50), keys: keysOf("repairRequest", "citizenId"), expected: many("repairRequest", "citizenId", [{ openedAt: "desc" }, { id: "asc" }]) },
+    { name: "repairsByCitizen (open, first 1)", loader: (ctx) => PM.repairsByCitizen(ctx, true, 1), keys: keysOf("repairRequest", "citizenId"), expected: many("repairRequest", "citizenId", [{ openedAt: "desc" }, { id: "asc" }], { status: { not: "CLOSED" } }, (rs) => rs.slice(0, 1)) },
+  ],
+};
+
+/** For each case of a department: the names of the loaders whose answer differs from findMany's (with the first difference). */
+export async function loaderMismatches(department: Department, db: { prisma: unknown }): Promise<string[]> {
+  const out: string[] = [];
+  for (const c of LOADER_CASES[department]) {
+    const keys = await c.keys(db.prisma);
+    const ctx = { db, loaders: new LoaderRegistry() };
+    const got = await c.loader(ctx).loadMany(keys);
+    const want = await c.expected(db.prisma, keys);
+    if (keys.length < 2) out.push(`${c.name}: the data set has no rows to compare`);
+    else if (!isDeepStrictEqual(got, want)) {
+      const i = keys.findIndex((_, j) => !isDeepStrictEqual(got[j], want[j]));
+      out.push(`${c.name}: key ${keys[i]}: got ${JSON.stringify(got[i])}, findMany gives ${JSON.stringify(want[i])}`);
+    }
+  }
+  return out;
+}
