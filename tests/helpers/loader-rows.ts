@@ -82,5 +82,23 @@ export async function loaderMismatches(department: Department, db: { prisma: unk
       out.push(`${c.name}: key ${keys[i]}: got ${JSON.stringify(got[i])}, findMany gives ${JSON.stringify(want[i])}`);
     }
   }
+  if (department === "property-management") out.push(...(await primedMismatches(db as { prisma: unknown; stats: { statements: number } })));
+  return out;
+}
+
+/** Property management's residences prime the flats and buildings they join: no further statement, same rows. */
+async function primedMismatches(db: { prisma: any; stats: { statements: number } }): Promise<string[]> {
+  const citizens = await keysOf("residence", "citizenId")(db.prisma);
+  const ctx = { db, loaders: new LoaderRegistry() };
+  const residences = (await PM.residencesByCitizen(ctx as never, false).loadMany(citizens)).flat() as Row[];
+  const unitIds = [...new Set(residences.map((r) => r.unitId as string))];
+  const before = db.stats.statements;
+  const units = (await PM.unitById(ctx as never).loadMany(unitIds)) as Row[];
+  const buildingIds = [...new Set(units.map((u) => u.buildingId as string))];
+  const buildings = await PM.buildingById(ctx as never).loadMany(buildingIds);
+  const out: string[] = [];
+  if (db.stats.statements !== before) out.push(`residences → unit → building: ${db.stats.statements - before} statements after the residences, expected none`);
+  if (!isDeepStrictEqual(units, await one("unit", "id")(db.prisma, unitIds))) out.push("units primed by residences differ from findMany's");
+  if (!isDeepStrictEqual(buildings, await one("building", "id")(db.prisma, buildingIds))) out.push("buildings primed by residences differ from findMany's");
   return out;
 }
