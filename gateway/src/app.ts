@@ -12,6 +12,8 @@ import fastifyApollo from "@as-integrations/fastify";
 import type { ValidationRule } from "graphql";
 import type { GatewayConfig, ResolvedGatewayConfig } from "./config";
 import { createServiceBuilder } from "./data-sources";
+import { createBreakerSync } from "./transport/breaker-sync";
+import { DEPARTMENT_RECORDS } from "../../subgraphs/departments";
 import { createErrorFormatter, createErrorLogPlugin } from "./plugins/error-masking";
 import type { InsightsContext } from "./insights/service";
 import { enumLabels } from "./insights/labels";
@@ -122,7 +124,9 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
   for (const p of plugins) p.http?.(app);
 
   const insights: InsightsContext = { idKey: config.signingSecret, labels: enumLabels(supergraphSdl) };
-  const services = createServiceBuilder(config, insights, policy, () => audit, app.log, { onFetch: metrics.observeFetch, tracing });
+  const services = createServiceBuilder(config, insights, policy, () => audit, app.log, { onFetch: metrics.observeFetch, tracing, breakerSync: createBreakerSync(state, app.log) });
+  // Not awaited: an unreachable Redis must not hold the start (the breakers then work per gateway).
+  void services.followPeers(DEPARTMENT_RECORDS.map((d) => d.name));
   if (!options.breakers) departments.breakers = services.breakers;
   // The planner's parsed subgraph operations reach the data sources, which check answers against them.
   const gateway = new ApolloGateway({ supergraphSdl: supergraph.supergraphSdl, buildService: services.build, queryPlannerConfig: { exposeDocumentNodeInFetchNode: true } });

@@ -18,6 +18,7 @@ import { SYSTEM_CALLER, type ForwardedCaller } from "../../subgraphs/kit/contrac
 import { createCursorCodec } from "../../subgraphs/kit/contract/cursor";
 import { DepartmentFetchError, SubgraphClient } from "./transport/subgraph-client";
 import { CircuitBreaker } from "./transport/circuit-breaker";
+import type { BreakerSync } from "./transport/breaker-sync";
 import { AnswerBudget } from "./transport/answer-budget";
 import type { BreakerSnapshot, FetchEvent } from "./transport/department-health";
 import { cutToShape, shapeOf } from "./transport/answer-shape";
@@ -170,6 +171,8 @@ export interface ServiceBuilderOptions {
   onFetch?: (e: FetchEvent) => void;
   /** OpenTelemetry tracing (absent: TRACING=off): a span per department fetch. */
   tracing?: Tracing;
+  /** Breakers shared with the other gateway replicas (./transport/breaker-sync.ts); absent: per gateway. */
+  breakerSync?: BreakerSync;
 }
 
 /**
@@ -192,7 +195,11 @@ export function createServiceBuilder(config: ResolvedGatewayConfig, insights: In
       b = new CircuitBreaker(name, {
         failureThreshold: config.breaker.failures,
         cooldownMs: config.breaker.cooldownMs,
-        onChange: (s) => (s.state === "closed" ? log.info({ subgraph: name }, "department circuit breaker closed: answering again") : log.warn({ subgraph: name, failures: s.failures, cooldownMs: config.breaker.cooldownMs }, "department circuit breaker open: failing fast")),
+        onChange: (s) => {
+          if (s.state === "closed") return log.info({ subgraph: name }, "department circuit breaker closed: answering again");
+          log.warn({ subgraph: name, failures: s.failures, cooldownMs: config.breaker.cooldownMs }, "department circuit breaker open: failing fast");
+          options.breakerSync?.announce(name, b!.remainingMs());
+        },
       });
       breakers.set(name, b);
     }
@@ -228,6 +235,12 @@ export function createServiceBuilder(config: ResolvedGatewayConfig, insights: In
   return {
     build,
     close: () => Promise.all([...clients.values(), ...retired].map((c) => c.close().catch(() => undefined))).then(() => undefined),
+    /** Opens this gateway's breakers when another replica's open (and now, those already open). */
+    followPeers: (departments: readonly string[]) =>
+      options.breakerSync?.follow(departments, (name) => breakers.has(name) || departments.includes(name), (name, ms) => {
+        breakerOf(name).openFor(ms);
+        log.warn({ subgraph: name, ms }, "department circuit breaker opened by another gateway: failing fast");
+      }) ?? Promise.resolve(),
     /** Department connection pools open: one per department, plus any retired after a URL change. */
     pools: () => clients.size + retired.size,
     breakers: (): BreakerSnapshot[] => [...breakers.values()].map((b) => b.snapshot()),

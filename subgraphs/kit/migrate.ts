@@ -19,27 +19,35 @@ export class MigrationChecksumError extends Error {
   }
 }
 
+/**
+ * Serialises migrations across processes: several gateway replicas (or departments) starting at once on one
+ * empty PostgreSQL database would otherwise race to create the same tables. Transaction-scoped, taken in
+ * every migration transaction (PGlite, single-process, has the function too).
+ */
+const MIGRATION_LOCK_KEY = 4_137_200_020;
+
 export async function applyMigrations(db: SqlRunner, dir: string): Promise<string[]> {
-  await db.exec(
-    `CREATE TABLE IF NOT EXISTS _cg_migrations (id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-  );
-  const rows = await db.query(`SELECT id, checksum FROM _cg_migrations`);
-  const applied = new Map(rows.map((r) => [String(r.id), String(r.checksum)]));
+  await db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock($1)`, [MIGRATION_LOCK_KEY]);
+    await tx.exec(`CREATE TABLE IF NOT EXISTS _cg_migrations (id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  });
   const names = existsSync(dir) ? readdirSync(dir).filter((f) => /^\d{4}_/.test(f)).sort() : [];
   const done: string[] = [];
   for (const name of names) {
     const sql = readFileSync(join(dir, name, "migration.sql"), "utf8");
     const sum = createHash("sha256").update(sql).digest("hex");
-    const prev = applied.get(name);
-    if (prev !== undefined) {
-      if (prev !== sum) throw new MigrationChecksumError(name);
-      continue;
-    }
     await db.transaction(async (tx) => {
+      // Under the lock, whether it is applied is decided once: by us now, or by whoever held it before.
+      await tx.query(`SELECT pg_advisory_xact_lock($1)`, [MIGRATION_LOCK_KEY]);
+      const [prev] = await tx.query(`SELECT checksum FROM _cg_migrations WHERE id = $1`, [name]);
+      if (prev) {
+        if (String(prev.checksum) !== sum) throw new MigrationChecksumError(name);
+        return;
+      }
       await tx.exec(sql);
       await tx.query(`INSERT INTO _cg_migrations (id, checksum) VALUES ($1, $2)`, [name, sum]);
+      done.push(name);
     });
-    done.push(name);
   }
   return done;
 }

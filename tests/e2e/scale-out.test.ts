@@ -2,7 +2,8 @@
  * Scaled out on real parts: two gateway processes (compiled, as deployed) behind no load balancer but the
  * test itself, sharing one Redis (rate limits, revocations) and one PostgreSQL access log, in front of the
  * same departments. A rate limit spent on one is spent on both; a revocation reaches both; the access log
- * stays one verifiable chain while both append to it at once.
+ * stays one verifiable chain while both append to it at once; a department's circuit breaker opened on one
+ * is open on the other.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
@@ -63,6 +64,7 @@ describeScaled("two gateway processes sharing Redis and PostgreSQL", () => {
       REDIS_KEY_PREFIX: prefix,
       RATE_LIMIT_PER_SECOND: "1",
       RATE_LIMIT_BURST: "6",
+      SUBGRAPH_BREAKER_COOLDOWN_MS: "10000",
       ...Object.fromEntries(departments.map((d) => [`${departmentRecord(d.config.department).envPrefix}_URL`, d.url])),
     };
     gateways = ports.map((port) => {
@@ -138,5 +140,26 @@ describeScaled("two gateway processes sharing Redis and PostgreSQL", () => {
       const res = await ask(i, headers);
       expect([res.status, res.body.errors?.[0]?.extensions?.code]).toEqual([401, "INVALID_TOKEN"]);
     }
+  });
+
+  // Last: it stops a department for good.
+  it("a department's breaker opened on one gateway is open on the other, which never asked it", async () => {
+    const readyz = async (i: number) => (await fetch(gateways[i].url.replace(/graphql$/, "readyz")).then((r) => r.json())) as { departments?: Record<string, { breaker: string }> };
+    expect((await readyz(1)).departments?.["property-management"]?.breaker).toBe("closed");
+    const pm = departments.find((d) => d.config.department === "property-management")!;
+    departments = departments.filter((d) => d !== pm);
+    await pm.app.close();
+    // A caller per request: this test is about breakers, not the (tight) rate limit of this suite.
+    const headers = async (i: number) => ({ authorization: `Bearer ${await token(`breaker-worker-${i}`)}`, "x-purpose": "welfare-check" });
+    const codes: string[] = [];
+    for (let i = 0; i < 10 && !codes.includes("SUBGRAPH_CIRCUIT_OPEN"); i++) {
+      const res = await post(gateways[0].url, { query: `{ building(id: "B-01-001") { name } }` }, await headers(i));
+      codes.push(...(res.body.errors ?? []).map((e: { extensions?: { code?: string } }) => e.extensions?.code ?? ""));
+    }
+    expect(codes).toContain("SUBGRAPH_CIRCUIT_OPEN");
+    // Gateway 1 learns it from gateway 0 through Redis (within the breaker's cool-down), without a request.
+    await until(async () => (await readyz(1)).departments?.["property-management"]?.breaker === "open", "gateway 1's breaker to open", 1500);
+    const res = await post(gateways[1].url, { query: `{ building(id: "B-01-001") { name } }` }, await headers(99));
+    expect(res.body.errors?.map((e: { extensions?: { code?: string } }) => e.extensions?.code)).toEqual(["SUBGRAPH_CIRCUIT_OPEN"]);
   });
 });

@@ -67,7 +67,7 @@ it("serialises concurrent publishes from two processes: both land, the last vers
   const before = (await a!.currentSupergraph())!.version;
   const [x, y] = await Promise.all([
     a!.publish(steward, { subgraph: "civil-affairs", sdl: extra("civil-affairs", '  "Grids of this community (网格)."', 2) }),
-    b!.publish(steward, { subgraph: "elderly-care", sdl: extra("elderly-care", '  "Grid that serves the elder (所属网格)."', 3) }),
+    b!.publish(steward, { subgraph: "elderly-care", sdl: extra("elderly-care", '  "Grid that serves the elder (所属网格)', 3) }),
   ]);
   expect([x.supergraph.version, y.supergraph.version].sort()).toEqual([before + 1, before + 2]);
   const last = (await a!.currentSupergraph())!;

@@ -83,4 +83,23 @@ describe("circuit breaker", () => {
     advance(500);
     expect(b.snapshot().state).toBe("half_open");
   });
+
+  it("opens for another gateway's remaining cool-down (without telling observers), never shortening an open period", () => {
+    const { b, changes, advance } = breaker(3, 1000);
+    b.openFor(400);
+    expect([b.state, b.acquire(), b.remainingMs()]).toEqual(["open", null, 400]);
+    expect(changes).toEqual([]); // not announced back
+    b.openFor(100); // a shorter one changes nothing
+    expect(b.remainingMs()).toBe(400);
+    b.openFor(5000); // longer than a cool-down: at most one cool-down
+    expect(b.remainingMs()).toBe(1000);
+    advance(1000);
+    const probe = b.acquire()!; // half-open: one probe, as after its own opening
+    expect([b.state, b.acquire()]).toEqual(["half_open", null]);
+    probe.success();
+    expect([b.state, changes.map((c) => c.state)]).toEqual(["closed", ["closed"]]);
+    b.openFor(0);
+    b.openFor(Number.NaN);
+    expect(b.state).toBe("closed");
+  });
 });

@@ -1,6 +1,7 @@
 /** The shared state's token bucket and revocations, in memory and in Redis (the same contract). */
 import { createMemoryState, createRedisState, type SharedState } from "../../gateway/src/state/shared-state";
 import { REDIS_AVAILABLE, REDIS_URL } from "../helpers/postgres";
+import { until } from "../helpers/wait";
 
 const kinds: [string, () => SharedState][] = [["memory", () => createMemoryState()]];
 if (REDIS_AVAILABLE) kinds.push(["redis", () => createRedisState(REDIS_URL, `cgunit${process.pid}${Math.random().toString(36).slice(2)}:`)]);
@@ -34,5 +35,18 @@ describe.each(kinds)("%s state", (_kind, make) => {
     await state.revokeSubject("s", 50);
     expect(await state.revokedBefore("s")).toBe(100);
     expect(await state.ping()).toBe(true);
+  });
+
+  it("delivers published messages to subscribers and tells how long a value still lives", async () => {
+    const got: string[] = [];
+    await state.subscribe("breakers", (m) => got.push(m));
+    await state.publish("breakers", "熔断:civil-affairs");
+    await until(() => got.length > 0, "the message", 5000);
+    expect(got).toEqual(["熔断:civil-affairs"]);
+    await state.set("breaker:x", "open", 5000);
+    const ms = await state.remainingMs("breaker:x");
+    expect(ms).toBeGreaterThan(4000);
+    expect(ms).toBeLessThanOrEqual(5000);
+    expect(await state.remainingMs("breaker:none")).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * What several gateway processes must share when scaled out: per-caller rate limits (token buckets), the
- * cache of verified tokens, and revoked tokens. In Redis (ioredis) when `REDIS_URL` is set, so that a limit
+ * cache of verified tokens, revoked tokens, and the departments' open circuit breakers (a value with a time
+ * to live for gateways that start later, and a message to the running ones). In Redis (ioredis) when `REDIS_URL` is set, so that a limit
  * spent on one gateway is spent on all and a revocation reaches all at once; in process memory otherwise
  * (one gateway). The access log and the schema registry are shared through PostgreSQL instead.
  */
@@ -25,6 +26,12 @@ export interface SharedState {
   revokeSubject(sub: string, beforeS: number): Promise<void>;
   /** The revocation time of a subject (tokens issued at or before it are refused), or undefined. */
   revokedBefore(sub: string): Promise<number | undefined>;
+  /** How long `key` still lives, milliseconds (0 when absent or without a time to live). */
+  remainingMs(key: string): Promise<number>;
+  /** Sends `message` to every gateway subscribed to `channel` (this one included). */
+  publish(channel: string, message: string): Promise<void>;
+  /** Calls `onMessage` for every message published on `channel` by any gateway. */
+  subscribe(channel: string, onMessage: (message: string) => void): Promise<void>;
   /** Whether the store answers (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -58,6 +65,9 @@ export function createRedisState(url: string, PREFIX = "cg:"): SharedState {
   const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
   redis.defineCommand("cgTake", { numberOfKeys: 1, lua: TAKE });
   const cmd = redis as unknown as { cgTake(key: string, perSecond: number, burst: number): Promise<[number, number]> };
+  // A subscribed connection can do nothing else: its own, opened on the first subscription.
+  let subscriber: Redis | undefined;
+  const handlers = new Map<string, ((message: string) => void)[]>();
   return {
     kind: "redis",
     async take(key, perSecond, burst) {
@@ -78,6 +88,24 @@ export function createRedisState(url: string, PREFIX = "cg:"): SharedState {
       const v = await redis.get(`${PREFIX}revoked:${sub}`);
       return v === null ? undefined : Number(v);
     },
+    async remainingMs(key) {
+      return Math.max(0, await redis.pttl(`${PREFIX}${key}`));
+    },
+    async publish(channel, message) {
+      await redis.publish(`${PREFIX}${channel}`, message);
+    },
+    async subscribe(channel, onMessage) {
+      if (!subscriber) {
+        subscriber = redis.duplicate();
+        subscriber.on("error", () => undefined); // reconnects by itself; the main connection reports outages
+        subscriber.on("message", (ch: string, message: string) => {
+          for (const h of handlers.get(ch) ?? []) h(message);
+        });
+      }
+      const full = `${PREFIX}${channel}`;
+      handlers.set(full, [...(handlers.get(full) ?? []), onMessage]);
+      await subscriber.subscribe(full);
+    },
     async ping() {
       try {
         return (await redis.ping()) === "PONG";
@@ -86,6 +114,7 @@ export function createRedisState(url: string, PREFIX = "cg:"): SharedState {
       }
     },
     async close() {
+      await subscriber?.quit().catch(() => subscriber?.disconnect());
       await redis.quit().catch(() => redis.disconnect());
     },
   };
@@ -95,6 +124,7 @@ export function createMemoryState(): SharedState {
   const buckets = new LRUCache<string, { tokens: number; at: number }>({ max: 100_000 });
   const values = new LRUCache<string, string>({ max: 100_000, ttlAutopurge: false });
   const revoked = new Map<string, number>();
+  const handlers = new Map<string, ((message: string) => void)[]>();
   return {
     kind: "memory",
     async take(key, perSecond, burst) {
@@ -121,6 +151,15 @@ export function createMemoryState(): SharedState {
     },
     async revokedBefore(sub) {
       return revoked.get(sub);
+    },
+    async remainingMs(key) {
+      return values.has(key) ? Math.max(0, Math.round(values.getRemainingTTL(key))) : 0;
+    },
+    async publish(channel, message) {
+      for (const h of handlers.get(channel) ?? []) queueMicrotask(() => h(message));
+    },
+    async subscribe(channel, onMessage) {
+      handlers.set(channel, [...(handlers.get(channel) ?? []), onMessage]);
     },
     async ping() {
       return true;

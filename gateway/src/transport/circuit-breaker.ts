@@ -81,6 +81,22 @@ export class CircuitBreaker {
     }
   }
 
+  /**
+   * Opens the breaker for `ms` because another gateway found the department failing (its breaker opened):
+   * requests fail fast here too until then, and a probe follows as usual. Never shortens an open period;
+   * observers are not told (the change came from elsewhere and must not be announced back).
+   */
+  openFor(ms: number): void {
+    if (!(ms > 0)) return;
+    const openedAt = this.now() + Math.min(ms, this.opts.cooldownMs) - this.opts.cooldownMs;
+    if (this.openedAt === null || openedAt > this.openedAt) this.openedAt = openedAt;
+  }
+
+  /** How long the breaker stays open before its next probe, milliseconds (0 when closed or half-open). */
+  remainingMs(): number {
+    return this.openedAt === null ? 0 : Math.max(0, this.openedAt + this.opts.cooldownMs - this.now());
+  }
+
   /** Whether requests are failing fast right now (a retry should not be attempted). */
   isOpen(): boolean {
     return this.openedAt !== null;
