@@ -273,11 +273,15 @@ export async function runSystem(o: SystemOptions): Promise<{ markdown: string; f
           const ports = await freePorts(5);
           const procs = startDepartments(o, ports, (d) => ({ [`${d.envPrefix}_DATABASE_URL`]: `${o.pgUrl}/${dbName(o.dbPrefix, size, schemaOf(d.name))}`, DATA_DIR: join(scratch, "pg-departments") }), "pg");
           procs.forEach((p) => (p.databases = [dbName(o.dbPrefix, size, schemaOf(p.role))]));
+          // The production topology: the access log and the schema registry each in a PostgreSQL database.
           const auditDb = dbName(o.dbPrefix, size, "access_log");
-          await admin.query(`DROP DATABASE IF EXISTS "${auditDb}" WITH (FORCE)`);
-          await ensureDb(o.pgUrl, auditDb);
-          const gateway = await startGateway(o, ports[4], ports, { DATA_DIR: join(scratch, "pg-gateway"), AUDIT_DATABASE_URL: `${o.pgUrl}/${auditDb}` }, "pg");
-          systems.push({ name, url: `http://127.0.0.1:${ports[4]}/graphql`, headers, procs: [...procs, { role: "gateway", child: gateway, databases: [auditDb] }], gateway, bodies: {} });
+          const registryDb = dbName(o.dbPrefix, size, "registry");
+          for (const db of [auditDb, registryDb]) {
+            await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+            await ensureDb(o.pgUrl, db);
+          }
+          const gateway = await startGateway(o, ports[4], ports, { DATA_DIR: join(scratch, "pg-gateway"), AUDIT_DATABASE_URL: `${o.pgUrl}/${auditDb}`, REGISTRY_DATABASE_URL: `${o.pgUrl}/${registryDb}` }, "pg");
+          systems.push({ name, url: `http://127.0.0.1:${ports[4]}/graphql`, headers, procs: [...procs, { role: "gateway", child: gateway, databases: [auditDb, registryDb] }], gateway, bodies: {} });
         } else {
           const monoDb = dbName(o.dbPrefix, size, "monolith");
           await ensureMonolith(o.pgUrl, `${o.dbPrefix}_${sizeLabel(size)}`, monoDb, o.log);
@@ -410,7 +414,7 @@ function systemMarkdown(rows: SystemRow[], verdicts: Verdict[], notes: string[],
   const roles = ["gateway", ...DEPTS, "monolith"];
   const cell = (r: SystemRow, k: string) => (r.cpu[k] === undefined ? "" : `${fmtNum(r.cpu[k])}${r.cpu[`db:${k}`] !== undefined ? ` + ${fmtNum(r.cpu[`db:${k}`])}` : ""}`);
   const lines = [
-    "| data | system | workload | conn. | req/s | p50 ms | p95 ms | p99 ms | errors | CPU ms/req: gateway (+ access-log db) | civil affairs (+ db) | public security (+ db) | elderly care (+ db) | property mgmt (+ db) | monolith (+ db) | total | gateway RSS MB (tree) |",
+    "| data | system | workload | conn. | req/s | p50 ms | p95 ms | p99 ms | errors | CPU ms/req: gateway (+ access-log and registry dbs) | civil affairs (+ db) | public security (+ db) | elderly care (+ db) | property mgmt (+ db) | monolith (+ db) | total | gateway RSS MB (tree) |",
     "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const r of rows) {
@@ -437,7 +441,7 @@ function systemMarkdown(rows: SystemRow[], verdicts: Verdict[], notes: string[],
     `npm run bench -- ${[o.production ? "--production" : "", o.monolith ? "--monolith" : ""].filter(Boolean).join(" ")} --sizes ${o.sizes.join(",")} --db-prefix ${o.dbPrefix}${o.connections.length === 1 ? ` --connections ${o.connections[0]}` : ""} --duration ${o.durationS}`,
     "```",
     "",
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}, PostgreSQL 15 on the same machine. Services compiled (dist/). Per data size every system runs side by side; per workload × connection count each gets ${o.warmupS} s of warm-up, then ${o.durationS} s measured in ${o.rounds} interleaved slices (the order rotating). Our gateway as shipped, governance on (community-officer token for every community, \`x-purpose: subsidy-review\`), writing an access record per response. CPU ms per request from /proc: each process (the gateway with its access-log writer) and, after "+", the PostgreSQL backends serving its database(s) (found by database name in pg_stat_activity; the federated gateway's "+" is its access-log database). Load conditions: processes outside the benchmark used up to ${(maxForeign * 100).toFixed(0)} % of the machine's CPU during a slice (other engineers' tests share this 2-core machine); figures are comparable within this run only.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}, PostgreSQL 15 on the same machine. Services compiled (dist/). Per data size every system runs side by side; per workload × connection count each gets ${o.warmupS} s of warm-up, then ${o.durationS} s measured in ${o.rounds} interleaved slices (the order rotating). Our gateway as shipped, governance on (community-officer token for every community, \`x-purpose: subsidy-review\`), writing an access record per response. CPU ms per request from /proc: each process (the gateway with its access-log writer) and, after "+", the PostgreSQL backends serving its database(s) (found by database name in pg_stat_activity; the federated gateway's "+" is its access-log and registry databases). Load conditions: processes outside the benchmark used up to ${(maxForeign * 100).toFixed(0)} % of the machine's CPU during a slice (other engineers' tests share this 2-core machine); figures are comparable within this run only.`,
     "",
     lines.join("\n"),
     "",
