@@ -124,7 +124,8 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
   for (const p of plugins) p.http?.(app);
 
   const insights: InsightsContext = { idKey: config.signingSecret, labels: enumLabels(supergraphSdl) };
-  const services = createServiceBuilder(config, insights, policy, () => audit, app.log, { onFetch: metrics.observeFetch, tracing, breakerSync: createBreakerSync(state, app.log) });
+  const breakerSync = createBreakerSync(state, app.log);
+  const services = createServiceBuilder(config, insights, policy, () => audit, app.log, { onFetch: metrics.observeFetch, tracing, breakerSync });
   // Not awaited: an unreachable Redis must not hold the start (the breakers then work per gateway).
   void services.followPeers(DEPARTMENT_RECORDS.map((d) => d.name));
   if (!options.breakers) departments.breakers = services.breakers;
@@ -203,6 +204,7 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
   });
   // Fastify drains HTTP connections on close; Apollo Server then stops.
   app.addHook("onClose", async () => {
+    breakerSync.stop();
     await server.stop();
     await services.close();
     if (!options.audit) await audit.close();

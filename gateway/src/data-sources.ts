@@ -195,10 +195,14 @@ export function createServiceBuilder(config: ResolvedGatewayConfig, insights: In
       b = new CircuitBreaker(name, {
         failureThreshold: config.breaker.failures,
         cooldownMs: config.breaker.cooldownMs,
-        onChange: (s) => {
-          if (s.state === "closed") return log.info({ subgraph: name }, "department circuit breaker closed: answering again");
+        onChange: (s, { reopened }) => {
+          if (s.state === "closed") {
+            options.breakerSync?.closed(name);
+            return log.info({ subgraph: name }, "department circuit breaker closed: answering again");
+          }
           log.warn({ subgraph: name, failures: s.failures, cooldownMs: config.breaker.cooldownMs }, "department circuit breaker open: failing fast");
-          options.breakerSync?.announce(name, b!.remainingMs());
+          // Only a newly opened breaker is announced: this gateway's failed probes do not reopen the others'.
+          if (!reopened) options.breakerSync?.announce(name, b!.remainingMs());
         },
       });
       breakers.set(name, b);
@@ -210,7 +214,8 @@ export function createServiceBuilder(config: ResolvedGatewayConfig, insights: In
     if (current?.url === url) return current;
     if (current) {
       retired.add(current);
-      setTimeout(() => void current.close().catch(() => undefined).finally(() => retired.delete(current)), RETIRE_AFTER_MS).unref();
+      // Long enough for a request planned on the previous supergraph to finish, whatever its deadline.
+      setTimeout(() => void current.close().catch(() => undefined).finally(() => retired.delete(current)), Math.max(RETIRE_AFTER_MS, 2 * timeoutMs)).unref();
     }
     const client = new SubgraphClient(url, {
       name,

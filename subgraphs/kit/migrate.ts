@@ -36,8 +36,11 @@ export async function applyMigrations(db: SqlRunner, dir: string): Promise<strin
   for (const name of names) {
     const sql = readFileSync(join(dir, name, "migration.sql"), "utf8");
     const sum = createHash("sha256").update(sql).digest("hex");
+    let applied = false;
     await db.transaction(async (tx) => {
-      // Under the lock, whether it is applied is decided once: by us now, or by whoever held it before.
+      // Under the lock, whether it is applied is decided once: by us now, or by whoever held it before (READ
+      // COMMITTED, so the check after the wait sees their commit whatever the server's default isolation).
+      await tx.exec(`SET TRANSACTION ISOLATION LEVEL READ COMMITTED`);
       await tx.query(`SELECT pg_advisory_xact_lock($1)`, [MIGRATION_LOCK_KEY]);
       const [prev] = await tx.query(`SELECT checksum FROM _cg_migrations WHERE id = $1`, [name]);
       if (prev) {
@@ -46,8 +49,9 @@ export async function applyMigrations(db: SqlRunner, dir: string): Promise<strin
       }
       await tx.exec(sql);
       await tx.query(`INSERT INTO _cg_migrations (id, checksum) VALUES ($1, $2)`, [name, sum]);
-      done.push(name);
+      applied = true;
     });
+    if (applied) done.push(name);
   }
   return done;
 }

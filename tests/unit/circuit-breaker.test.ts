@@ -102,4 +102,27 @@ describe("circuit breaker", () => {
     b.openFor(Number.NaN);
     expect(b.state).toBe("closed");
   });
+
+  it("tells observers whether an opening is new or a reopening after a failed probe (only new ones are announced to peers)", () => {
+    const seen: string[] = [];
+    let now = 0;
+    const b = new CircuitBreaker("civil-affairs", { failureThreshold: 1, cooldownMs: 100, now: () => now, onChange: (s, how) => seen.push(`${s.state}${how.reopened ? " again" : ""}`) });
+    b.acquire()!.failure();
+    now += 100;
+    b.acquire()!.failure(); // the probe fails
+    now += 100;
+    b.acquire()!.success();
+    expect(seen).toEqual(["open", "open again", "closed"]);
+  });
+
+  it("ignores a peer's opening while its own last answer is more recent than a cool-down", () => {
+    const { b, advance } = breaker(3, 1000);
+    b.acquire()!.success();
+    advance(500);
+    b.openFor(800); // a peer says the department fails, but it answered here 0.5 s ago
+    expect(b.state).toBe("closed");
+    advance(600);
+    b.openFor(800);
+    expect(b.state).toBe("open");
+  });
 });

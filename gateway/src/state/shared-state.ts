@@ -103,8 +103,8 @@ export function createRedisState(url: string, PREFIX = "cg:"): SharedState {
         });
       }
       const full = `${PREFIX}${channel}`;
-      handlers.set(full, [...(handlers.get(full) ?? []), onMessage]);
       await subscriber.subscribe(full);
+      handlers.set(full, [...(handlers.get(full) ?? []), onMessage]);
     },
     async ping() {
       try {
@@ -153,7 +153,8 @@ export function createMemoryState(): SharedState {
       return revoked.get(sub);
     },
     async remainingMs(key) {
-      return values.has(key) ? Math.max(0, Math.round(values.getRemainingTTL(key))) : 0;
+      const ms = values.has(key) ? values.getRemainingTTL(key) : 0;
+      return Number.isFinite(ms) ? Math.max(0, Math.round(ms)) : 0;
     },
     async publish(channel, message) {
       for (const h of handlers.get(channel) ?? []) queueMicrotask(() => h(message));

@@ -13,8 +13,8 @@ export interface CircuitBreakerOptions {
   /** How long the breaker stays open before a probe is let through, milliseconds. */
   cooldownMs: number;
   now?: () => number;
-  /** Told when the breaker opens (or opens again after a failed probe) and when it closes. */
-  onChange?: (s: BreakerSnapshot) => void;
+  /** Told when the breaker opens (`reopened`: again, after a failed probe) and when it closes. */
+  onChange?: (s: BreakerSnapshot, how: { reopened: boolean }) => void;
 }
 
 /** What `acquire` hands out: report how the fetch ended, exactly once (later calls are ignored). */
@@ -29,6 +29,7 @@ export class CircuitBreaker {
   private failures = 0;
   private openedAt: number | null = null;
   private probing = false;
+  private lastSuccessAt = Number.NEGATIVE_INFINITY;
   private readonly now: () => number;
 
   constructor(readonly name: string, private readonly opts: CircuitBreakerOptions) {
@@ -59,23 +60,24 @@ export class CircuitBreaker {
         const wasOpen = this.openedAt !== null;
         this.failures = 0;
         this.openedAt = null;
-        if (wasOpen) this.changed();
+        this.lastSuccessAt = this.now();
+        if (wasOpen) this.changed(false);
       } else {
         this.failures++;
         // A failed probe reopens for a full cool-down; so does reaching the threshold while closed. A failure
         // of a fetch let through before the breaker opened does not extend the cool-down.
         if (probe || (this.openedAt === null && this.failures >= this.opts.failureThreshold)) {
           this.openedAt = this.now();
-          this.changed();
+          this.changed(probe);
         }
       }
     };
     return { success: () => settle(true), failure: () => settle(false), release: () => settle(null) };
   }
 
-  private changed() {
+  private changed(reopened: boolean) {
     try {
-      this.opts.onChange?.(this.snapshot());
+      this.opts.onChange?.(this.snapshot(), { reopened });
     } catch {
       /* an observer's failure changes nothing */
     }
@@ -84,10 +86,12 @@ export class CircuitBreaker {
   /**
    * Opens the breaker for `ms` because another gateway found the department failing (its breaker opened):
    * requests fail fast here too until then, and a probe follows as usual. Never shortens an open period;
-   * observers are not told (the change came from elsewhere and must not be announced back).
+   * observers are not told (the change came from elsewhere and must not be announced back). Ignored when
+   * the department answered this gateway within the last cool-down: its own evidence wins over a peer's
+   * (a peer cut off from the department must not keep it failing fast everywhere).
    */
   openFor(ms: number): void {
-    if (!(ms > 0)) return;
+    if (!(ms > 0) || this.now() - this.lastSuccessAt < this.opts.cooldownMs) return;
     const openedAt = this.now() + Math.min(ms, this.opts.cooldownMs) - this.opts.cooldownMs;
     if (this.openedAt === null || openedAt > this.openedAt) this.openedAt = openedAt;
   }
