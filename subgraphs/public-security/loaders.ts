@@ -1,6 +1,6 @@
 /**
  * Per-request batched lookups of the public-security database (one SQL query per batch). Plain SQL through
- * Prisma's `$queryRaw` (one parameter per batch, whatever its size) rather than `findMany({ in: [...] })`,
+ * Prisma's raw query (one parameter per batch, whatever its size) rather than `findMany({ in: [...] })`,
  * which the query compiler compiles again for every batch; each SELECT lists every column of the model
  * under its field name, and tests/integration/loader-rows.test.ts checks that it returns what findMany does.
  */

@@ -23,10 +23,14 @@ import { resetDepartment } from "../../subgraphs/kit/seed";
 import type { Department } from "../../subgraphs/departments";
 import { Prisma as CivilPrisma } from "../../subgraphs/civil-affairs/generated/client";
 import { Prisma as ElderPrisma } from "../../subgraphs/elderly-care/generated/client";
+import { Prisma as SecurityPrisma } from "../../subgraphs/public-security/generated/client";
+import { Prisma as PropertyPrisma } from "../../subgraphs/property-management/generated/client";
 import type { Client as CivilClient } from "../../subgraphs/civil-affairs/db";
 import type { Client as ElderClient } from "../../subgraphs/elderly-care/db";
 import * as civilLoaders from "../../subgraphs/civil-affairs/loaders";
 import * as elderLoaders from "../../subgraphs/elderly-care/loaders";
+import * as securityLoaders from "../../subgraphs/public-security/loaders";
+import * as propertyLoaders from "../../subgraphs/property-management/loaders";
 import { resolvers as elderResolvers } from "../../subgraphs/elderly-care/resolvers";
 import { fixtureDir } from "../helpers/fixtures";
 
@@ -84,7 +88,7 @@ function clientFields(ns: object, model: string): string[] {
   return Object.values(e);
 }
 
-const NAMESPACES: Partial<Record<Department, object>> = { "civil-affairs": CivilPrisma, "elderly-care": ElderPrisma };
+const NAMESPACES: Record<Department, object> = { "civil-affairs": CivilPrisma, "elderly-care": ElderPrisma, "public-security": SecurityPrisma, "property-management": PropertyPrisma };
 
 /** The fields of a model: the generated client's list, with the types schema.prisma gives them. */
 function modelFields(dept: Department, model: string): SchemaField[] {
@@ -163,6 +167,8 @@ const CIVIL = "subgraphs/civil-affairs/loaders.ts";
 const ELDER = "subgraphs/elderly-care/loaders.ts";
 const ELDER_RESOLVERS = "subgraphs/elderly-care/resolvers.ts";
 const SEED = "subgraphs/kit/seed.ts";
+const SECURITY = "subgraphs/public-security/loaders.ts";
+const PROPERTY = "subgraphs/property-management/loaders.ts";
 
 const CHECKS = {
   subsidies: { site: [CIVIL, "$queryRaw<Subsidy[]>"], sql: /FROM subsidy s/, model: ["civil-affairs", "Subsidy"] },
@@ -176,6 +182,30 @@ const CHECKS = {
   unvisitedAlarmIds: { site: [ELDER_RESOLVERS, "$queryRaw<{ id: string }[]>"], sql: /SELECT DISTINCT a\.citizen_id AS id/, columns: { id: "string" } },
   unvisitedAlarmCount: { site: [ELDER_RESOLVERS, "$queryRaw<{ n: number }[]>"], sql: /count\(DISTINCT a\.citizen_id\)/, columns: { n: "number" } },
   tablesToReset: { site: [SEED, "$queryRawUnsafe<{ t: string }[]>"], sql: /FROM pg_tables/, columns: { t: "string" } },
+  // The batched lookups (loaders.ts): also held to findMany's exact rows by tests/integration/loader-rows.test.ts.
+  streetOffices: { site: [CIVIL, "FROM street_office WHERE id"], sql: /FROM street_office WHERE id/, model: ["civil-affairs", "StreetOffice"] },
+  communities: { site: [CIVIL, "FROM community WHERE id"], sql: /FROM community WHERE id/, model: ["civil-affairs", "Community"] },
+  communitiesByOffice: { site: [CIVIL, "FROM community WHERE street_office_id"], sql: /FROM community WHERE street_office_id/, model: ["civil-affairs", "Community"] },
+  grids: { site: [CIVIL, "FROM grid WHERE id"], sql: /FROM grid WHERE id/, model: ["civil-affairs", "Grid"] },
+  gridsByCommunity: { site: [CIVIL, "FROM grid WHERE community_id"], sql: /FROM grid WHERE community_id/, model: ["civil-affairs", "Grid"] },
+  civilRecords: { site: [CIVIL, "$queryRaw<CivilRecord[]>"], sql: /FROM civil_record WHERE/, model: ["civil-affairs", "CivilRecord"] },
+  certificates: { site: [CIVIL, "$queryRaw<DisabilityCertificate[]>"], sql: /FROM disability_certificate/, model: ["civil-affairs", "DisabilityCertificate"] },
+  profiles: { site: [ELDER, "$queryRaw<ElderProfile[]>"], sql: /FROM elder_profile WHERE citizen_id = ANY/, model: ["elderly-care", "ElderProfile"] },
+  contacts: { site: [ELDER, "$queryRaw<EmergencyContact[]>"], sql: /FROM emergency_contact/, model: ["elderly-care", "EmergencyContact"] },
+  persons: { site: [SECURITY, "FROM person WHERE citizen_id"], sql: /FROM person WHERE citizen_id/, model: ["public-security", "Person"] },
+  members: { site: [SECURITY, "FROM person WHERE household_id"], sql: /FROM person WHERE household_id/, model: ["public-security", "Person"] },
+  households: { site: [SECURITY, "$queryRaw<Household[]>"], sql: /FROM household WHERE/, model: ["public-security", "Household"] },
+  permits: { site: [SECURITY, "$queryRaw<ResidencePermit[]>"], sql: /FROM residence_permit/, model: ["public-security", "ResidencePermit"] },
+  buildings: { site: [PROPERTY, "$queryRaw<Building[]>"], sql: /FROM building WHERE/, model: ["property-management", "Building"] },
+  units: { site: [PROPERTY, "$queryRaw<Unit[]>"], sql: /FROM unit WHERE/, model: ["property-management", "Unit"] },
+  companies: { site: [PROPERTY, "$queryRaw<PropertyCompany[]>"], sql: /FROM property_company/, model: ["property-management", "PropertyCompany"] },
+  residencesJoined: {
+    site: [PROPERTY, "$queryRaw<ResidenceJoin[]>"], sql: /FROM residence r JOIN unit u/, model: ["property-management", "Residence"],
+    extra: ["u_id", "u_buildingId", "u_number", "u_floor", "u_areaSqm", "b_id", "b_name", "b_address", "b_communityId", "b_gridId", "b_companyId", "b_floors", "b_hasElevator", "b_builtYear"],
+  },
+  residentsByUnit: { site: [PROPERTY, "FROM residence WHERE unit_id"], sql: /FROM residence WHERE unit_id/, model: ["property-management", "Residence"] },
+  feeAccounts: { site: [PROPERTY, "$queryRaw<FeeAccount[]>"], sql: /FROM fee_account/, model: ["property-management", "FeeAccount"] },
+  repairs: { site: [PROPERTY, "$queryRaw<RepairRequest[]>"], sql: /FROM repair_request/, model: ["property-management", "RepairRequest"] },
 } satisfies Record<string, Check>;
 
 const ALL_CHECKS: Record<string, Check> = CHECKS;
@@ -245,6 +275,8 @@ function expectAllChecked(calls: RawCall[]): void {
 let dataDir: string;
 let civil: DepartmentDb<CivilClient>;
 let elder: DepartmentDb<ElderClient>;
+let security: DepartmentDb<any>;
+let property: DepartmentDb<any>;
 
 async function open<C>(name: Department): Promise<DepartmentDb<C>> {
   const mod = SUBGRAPHS.find((m) => m.name === name);
@@ -255,14 +287,18 @@ async function open<C>(name: Department): Promise<DepartmentDb<C>> {
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "cg-raw-sql-"));
   const fixture = await fixtureDir(3000);
-  for (const name of ["civil-affairs", "elderly-care"] as const) cpSync(join(fixture, name), join(dataDir, name), { recursive: true });
+  for (const name of ["civil-affairs", "elderly-care", "public-security", "property-management"] as const) cpSync(join(fixture, name), join(dataDir, name), { recursive: true });
   civil = await open<CivilClient>("civil-affairs");
   elder = await open<ElderClient>("elderly-care");
+  security = await open("public-security");
+  property = await open("property-management");
 }, 180_000);
 
 afterAll(async () => {
   await civil?.close();
   await elder?.close();
+  await security?.close();
+  await property?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -392,6 +428,63 @@ describe("raw queries return exactly their model's columns", () => {
     expect(await page.totalCount()).toBeGreaterThan(0);
     expectColumns(calls, "unvisitedAlarmIds");
     expectColumns(calls, "unvisitedAlarmCount");
+    expectColumns(calls, "profiles"); // the page's nodes are the elders' profiles
+    expectAllChecked(calls);
+  });
+
+  /** Keys of `model` (a distinct `field` of its first rows) that find rows. */
+  const keys = async (db: DepartmentDb<any>, model: string, field: string) => [...new Set(((await db.prisma[model].findMany({ take: 60, select: { [field]: true } })) as Record<string, string>[]).map((r) => r[field]))];
+
+  it("civil affairs: the batched lookups", async () => {
+    const { ctx, calls } = contextOf(civil);
+    await Promise.all([
+      civilLoaders.streetOfficeById(ctx).loadMany(await keys(civil, "streetOffice", "id")),
+      civilLoaders.communityById(ctx).loadMany(await keys(civil, "community", "id")),
+      civilLoaders.communitiesByStreetOffice(ctx).loadMany(await keys(civil, "community", "streetOfficeId")),
+      civilLoaders.gridById(ctx).loadMany(await keys(civil, "grid", "id")),
+      civilLoaders.gridsByCommunity(ctx).loadMany(await keys(civil, "grid", "communityId")),
+      civilLoaders.civilRecordByCitizen(ctx).loadMany(await keys(civil, "civilRecord", "citizenId")),
+      civilLoaders.certificateByCitizen(ctx).loadMany(await keys(civil, "disabilityCertificate", "citizenId")),
+    ]);
+    for (const c of ["streetOffices", "communities", "communitiesByOffice", "grids", "gridsByCommunity", "civilRecords", "certificates"] as const) expectColumns(calls, c);
+    expectAllChecked(calls);
+  });
+
+  it("elderly care: profiles and emergency contacts", async () => {
+    const { ctx, calls } = contextOf(elder);
+    await Promise.all([
+      elderLoaders.profileByCitizen(ctx).loadMany(await keys(elder, "elderProfile", "citizenId")),
+      elderLoaders.contactsByCitizen(ctx).loadMany(await keys(elder, "emergencyContact", "citizenId")),
+    ]);
+    expectColumns(calls, "profiles");
+    expectColumns(calls, "contacts");
+    expectAllChecked(calls);
+  });
+
+  it("public security: the batched lookups", async () => {
+    const { ctx, calls } = contextOf(security);
+    await Promise.all([
+      securityLoaders.personById(ctx).loadMany(await keys(security, "person", "citizenId")),
+      securityLoaders.householdById(ctx).loadMany(await keys(security, "household", "id")),
+      securityLoaders.membersByHousehold(ctx).loadMany(await keys(security, "household", "id")),
+      securityLoaders.permitsByCitizen(ctx).loadMany(await keys(security, "residencePermit", "citizenId")),
+    ]);
+    for (const c of ["persons", "members", "households", "permits"] as const) expectColumns(calls, c);
+    expectAllChecked(calls);
+  });
+
+  it("property management: the batched lookups", async () => {
+    const { ctx, calls } = contextOf(property);
+    await Promise.all([
+      propertyLoaders.buildingById(ctx).loadMany(await keys(property, "building", "id")),
+      propertyLoaders.unitById(ctx).loadMany(await keys(property, "unit", "id")),
+      propertyLoaders.companyById(ctx).loadMany(await keys(property, "propertyCompany", "id")),
+      propertyLoaders.residencesByCitizen(ctx, false).loadMany(await keys(property, "residence", "citizenId")),
+      propertyLoaders.currentResidentsByUnit(ctx).loadMany(await keys(property, "residence", "unitId")),
+      propertyLoaders.feeAccountsByCitizen(ctx).loadMany(await keys(property, "feeAccount", "citizenId")),
+      propertyLoaders.repairsByCitizen(ctx, false, 20).loadMany(await keys(property, "repairRequest", "citizenId")),
+    ]);
+    for (const c of ["buildings", "units", "companies", "residencesJoined", "residentsByUnit", "feeAccounts", "repairs"] as const) expectColumns(calls, c);
     expectAllChecked(calls);
   });
 
