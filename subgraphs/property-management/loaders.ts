@@ -10,15 +10,26 @@ import type { Client } from "./db";
 
 type C = Ctx<Client>;
 
-const RESIDENCE = Prisma.raw(`id, citizen_id AS "citizenId", unit_id AS "unitId", role::text AS role, moved_in AS "movedIn", moved_out AS "movedOut"`);
+/** Each model's field → column (enums read as text); the SELECT lists and the joined rows' split derive from them. */
+const RESIDENCE = { id: "id", citizenId: "citizen_id", unitId: "unit_id", role: "role::text", movedIn: "moved_in", movedOut: "moved_out" };
+const UNIT = { id: "id", buildingId: "building_id", number: "number", floor: "floor", areaSqm: "area_sqm" };
+const BUILDING = { id: "id", name: "name", address: "address", communityId: "community_id", gridId: "grid_id", companyId: "company_id", floors: "floors", hasElevator: "has_elevator", builtYear: "built_year" };
+
+/** `column AS "field"` for every field of `columns`, from table `alias` when given, named with `prefix`. */
+const select = (columns: Record<string, string>, alias = "", prefix = "") =>
+  Prisma.raw(Object.entries(columns).map(([field, column]) => `${alias ? `${alias}.` : ""}${column} AS "${prefix}${field}"`).join(", "));
+const SELECT_RESIDENCE = select(RESIDENCE);
+const SELECT_UNIT = select(UNIT);
+const SELECT_BUILDING = select(BUILDING);
+const SELECT_RESIDENCE_JOINED = select(RESIDENCE, "r");
+const SELECT_UNIT_JOINED = select(UNIT, "u", "u_");
+const SELECT_BUILDING_JOINED = select(BUILDING, "b", "b_");
 
 export const buildingById = (ctx: C) =>
   ctx.loaders.get<Building | null>("building", undefined, async (ids) =>
     indexBy(
       ids,
-      await ctx.db.prisma.$queryRaw<Building[]>`SELECT id, name, address, community_id AS "communityId", grid_id AS "gridId", company_id AS "companyId",
-          floors, has_elevator AS "hasElevator", built_year AS "builtYear"
-        FROM building WHERE id = ANY(${[...ids]}::text[])`,
+      await ctx.db.prisma.$queryRaw<Building[]>`SELECT ${SELECT_BUILDING} FROM building WHERE id = ANY(${[...ids]}::text[])`,
       (r) => r.id,
     ),
   );
@@ -27,7 +38,7 @@ export const unitById = (ctx: C) =>
   ctx.loaders.get<Unit | null>("unit", undefined, async (ids) =>
     indexBy(
       ids,
-      await ctx.db.prisma.$queryRaw<Unit[]>`SELECT id, building_id AS "buildingId", number, floor, area_sqm AS "areaSqm" FROM unit WHERE id = ANY(${[...ids]}::text[])`,
+      await ctx.db.prisma.$queryRaw<Unit[]>`SELECT ${SELECT_UNIT} FROM unit WHERE id = ANY(${[...ids]}::text[])`,
       (r) => r.id,
     ),
   );
@@ -38,10 +49,8 @@ export const companyById = (ctx: C) =>
   );
 
 /** A residence row joined with its flat and building (aliased `u_*`, `b_*`). */
-type ResidenceJoin = Residence & { [k: `u_${string}` | `b_${string}`]: unknown };
-const UNIT_COLUMNS = ["id", "buildingId", "number", "floor", "areaSqm"] as const;
-const BUILDING_COLUMNS = ["id", "name", "address", "communityId", "gridId", "companyId", "floors", "hasElevator", "builtYear"] as const;
-const pick = <T>(row: ResidenceJoin, prefix: string, columns: readonly string[]) => Object.fromEntries(columns.map((c) => [c, row[`${prefix}${c}` as `u_${string}`]])) as T;
+type ResidenceJoin = Record<string, unknown>;
+const pick = <T>(row: ResidenceJoin, columns: Record<string, string>, prefix = "") => Object.fromEntries(Object.keys(columns).map((f) => [f, row[`${prefix}${f}`]])) as T;
 
 /**
  * A citizen's residences, newest first with the current ones first. The same statement fetches each
@@ -50,20 +59,16 @@ const pick = <T>(row: ResidenceJoin, prefix: string, columns: readonly string[])
  */
 export const residencesByCitizen = (ctx: C, currentOnly: boolean) =>
   ctx.loaders.get<Residence[]>("residences", currentOnly, async (ids) => {
-    const rows = await ctx.db.prisma.$queryRaw<ResidenceJoin[]>`SELECT r.id, r.citizen_id AS "citizenId", r.unit_id AS "unitId", r.role::text AS role,
-        r.moved_in AS "movedIn", r.moved_out AS "movedOut",
-        u.id AS "u_id", u.building_id AS "u_buildingId", u.number AS "u_number", u.floor AS "u_floor", u.area_sqm AS "u_areaSqm",
-        b.id AS "b_id", b.name AS "b_name", b.address AS "b_address", b.community_id AS "b_communityId", b.grid_id AS "b_gridId",
-        b.company_id AS "b_companyId", b.floors AS "b_floors", b.has_elevator AS "b_hasElevator", b.built_year AS "b_builtYear"
+    const rows = await ctx.db.prisma.$queryRaw<ResidenceJoin[]>`SELECT ${SELECT_RESIDENCE_JOINED}, ${SELECT_UNIT_JOINED}, ${SELECT_BUILDING_JOINED}
       FROM residence r JOIN unit u ON u.id = r.unit_id JOIN building b ON b.id = u.building_id
       WHERE r.citizen_id = ANY(${[...ids]}::text[])${currentOnly ? Prisma.sql` AND r.moved_out IS NULL` : Prisma.empty}
       ORDER BY r.moved_in DESC, r.id`;
     const units = unitById(ctx);
     const buildings = buildingById(ctx);
     const residences = rows.map((row) => {
-      units.prime(row.u_id as string, pick<Unit>(row, "u_", UNIT_COLUMNS));
-      buildings.prime(row.b_id as string, pick<Building>(row, "b_", BUILDING_COLUMNS));
-      return { id: row.id, citizenId: row.citizenId, unitId: row.unitId, role: row.role, movedIn: row.movedIn, movedOut: row.movedOut } as Residence;
+      units.prime(row.u_id as string, pick<Unit>(row, UNIT, "u_"));
+      buildings.prime(row.b_id as string, pick<Building>(row, BUILDING, "b_"));
+      return pick<Residence>(row, RESIDENCE);
     });
     return groupBy(ids, residences, (r) => r.citizenId).map((rs) => [...rs].sort((a, b) => Number(a.movedOut !== null) - Number(b.movedOut !== null)));
   });
@@ -73,7 +78,7 @@ export const currentResidentsByUnit = (ctx: C) =>
     groupBy(
       ids,
       // By the enum column (its declared order, as Prisma orders enums), not the text alias of the same name.
-      await ctx.db.prisma.$queryRaw<Residence[]>`SELECT ${RESIDENCE} FROM residence WHERE unit_id = ANY(${[...ids]}::text[]) AND moved_out IS NULL ORDER BY residence.role, citizen_id, id`,
+      await ctx.db.prisma.$queryRaw<Residence[]>`SELECT ${SELECT_RESIDENCE} FROM residence WHERE unit_id = ANY(${[...ids]}::text[]) AND moved_out IS NULL ORDER BY residence.role, citizen_id, id`,
       (r) => r.unitId,
     ),
   );

@@ -29,8 +29,7 @@ import type { Client as CivilClient } from "../../subgraphs/civil-affairs/db";
 import type { Client as ElderClient } from "../../subgraphs/elderly-care/db";
 import * as civilLoaders from "../../subgraphs/civil-affairs/loaders";
 import * as elderLoaders from "../../subgraphs/elderly-care/loaders";
-import * as securityLoaders from "../../subgraphs/public-security/loaders";
-import * as propertyLoaders from "../../subgraphs/property-management/loaders";
+import { LOADER_CASES } from "../helpers/loader-rows";
 import { resolvers as elderResolvers } from "../../subgraphs/elderly-care/resolvers";
 import { fixtureDir } from "../helpers/fixtures";
 
@@ -432,59 +431,20 @@ describe("raw queries return exactly their model's columns", () => {
     expectAllChecked(calls);
   });
 
-  /** Keys of `model` (a distinct `field` of its first rows) that find rows. */
-  const keys = async (db: DepartmentDb<any>, model: string, field: string) => [...new Set(((await db.prisma[model].findMany({ take: 60, select: { [field]: true } })) as Record<string, string>[]).map((r) => r[field]))];
+  /** The batched lookups (loaders.ts) of each department, with the keys tests/helpers/loader-rows.ts uses. */
+  const BATCHED: Record<Department, (keyof typeof CHECKS)[]> = {
+    "civil-affairs": ["streetOffices", "communities", "communitiesByOffice", "grids", "gridsByCommunity", "civilRecords", "certificates"],
+    "elderly-care": ["profiles", "contacts"],
+    "public-security": ["persons", "members", "households", "permits"],
+    "property-management": ["buildings", "units", "companies", "residencesJoined", "residentsByUnit", "feeAccounts", "repairs"],
+  };
+  const dbOf = (d: Department): DepartmentDb<any> => ({ "civil-affairs": civil, "elderly-care": elder, "public-security": security, "property-management": property })[d];
 
-  it("civil affairs: the batched lookups", async () => {
-    const { ctx, calls } = contextOf(civil);
-    await Promise.all([
-      civilLoaders.streetOfficeById(ctx).loadMany(await keys(civil, "streetOffice", "id")),
-      civilLoaders.communityById(ctx).loadMany(await keys(civil, "community", "id")),
-      civilLoaders.communitiesByStreetOffice(ctx).loadMany(await keys(civil, "community", "streetOfficeId")),
-      civilLoaders.gridById(ctx).loadMany(await keys(civil, "grid", "id")),
-      civilLoaders.gridsByCommunity(ctx).loadMany(await keys(civil, "grid", "communityId")),
-      civilLoaders.civilRecordByCitizen(ctx).loadMany(await keys(civil, "civilRecord", "citizenId")),
-      civilLoaders.certificateByCitizen(ctx).loadMany(await keys(civil, "disabilityCertificate", "citizenId")),
-    ]);
-    for (const c of ["streetOffices", "communities", "communitiesByOffice", "grids", "gridsByCommunity", "civilRecords", "certificates"] as const) expectColumns(calls, c);
-    expectAllChecked(calls);
-  });
-
-  it("elderly care: profiles and emergency contacts", async () => {
-    const { ctx, calls } = contextOf(elder);
-    await Promise.all([
-      elderLoaders.profileByCitizen(ctx).loadMany(await keys(elder, "elderProfile", "citizenId")),
-      elderLoaders.contactsByCitizen(ctx).loadMany(await keys(elder, "emergencyContact", "citizenId")),
-    ]);
-    expectColumns(calls, "profiles");
-    expectColumns(calls, "contacts");
-    expectAllChecked(calls);
-  });
-
-  it("public security: the batched lookups", async () => {
-    const { ctx, calls } = contextOf(security);
-    await Promise.all([
-      securityLoaders.personById(ctx).loadMany(await keys(security, "person", "citizenId")),
-      securityLoaders.householdById(ctx).loadMany(await keys(security, "household", "id")),
-      securityLoaders.membersByHousehold(ctx).loadMany(await keys(security, "household", "id")),
-      securityLoaders.permitsByCitizen(ctx).loadMany(await keys(security, "residencePermit", "citizenId")),
-    ]);
-    for (const c of ["persons", "members", "households", "permits"] as const) expectColumns(calls, c);
-    expectAllChecked(calls);
-  });
-
-  it("property management: the batched lookups", async () => {
-    const { ctx, calls } = contextOf(property);
-    await Promise.all([
-      propertyLoaders.buildingById(ctx).loadMany(await keys(property, "building", "id")),
-      propertyLoaders.unitById(ctx).loadMany(await keys(property, "unit", "id")),
-      propertyLoaders.companyById(ctx).loadMany(await keys(property, "propertyCompany", "id")),
-      propertyLoaders.residencesByCitizen(ctx, false).loadMany(await keys(property, "residence", "citizenId")),
-      propertyLoaders.currentResidentsByUnit(ctx).loadMany(await keys(property, "residence", "unitId")),
-      propertyLoaders.feeAccountsByCitizen(ctx).loadMany(await keys(property, "feeAccount", "citizenId")),
-      propertyLoaders.repairsByCitizen(ctx, false, 20).loadMany(await keys(property, "repairRequest", "citizenId")),
-    ]);
-    for (const c of ["buildings", "units", "companies", "residencesJoined", "residentsByUnit", "feeAccounts", "repairs"] as const) expectColumns(calls, c);
+  it.each(Object.keys(BATCHED) as Department[])("%s: the batched lookups", async (dept) => {
+    const db = dbOf(dept);
+    const { ctx, calls } = contextOf(db);
+    for (const c of LOADER_CASES[dept]) await c.loader(ctx).loadMany(await c.keys(db.prisma));
+    for (const name of BATCHED[dept]) expectColumns(calls, name);
     expectAllChecked(calls);
   });
 
