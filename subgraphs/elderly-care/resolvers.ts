@@ -51,12 +51,12 @@ export const resolvers: GraphQLResolverMap<C> = {
           SELECT 1 FROM visit v WHERE v.citizen_id = a.citizen_id
             AND v.visited_at >= a.raised_at AND v.visited_at <= a.raised_at + make_interval(days => ${days}::int))`;
       const cursor = Prisma.sql` AND a.citizen_id IN (SELECT citizen_id FROM elder_profile WHERE ${scopeSql(ctx.caller)})${after ? Prisma.sql` AND a.citizen_id > ${after}` : Prisma.empty}`;
-      const ids = await ctx.db.prisma.$queryRaw<{ id: string }[]>`SELECT DISTINCT a.citizen_id AS id ${gap}${cursor} ORDER BY 1 LIMIT ${first + 1}`;
+      const ids = await ctx.db.read<{ id: string }>(Prisma.sql`SELECT DISTINCT a.citizen_id AS id ${gap}${cursor} ORDER BY 1 LIMIT ${first + 1}`);
       const profiles = await Promise.all(ids.map((r) => L.profileByCitizen(ctx).load(r.id)));
       const rows = profiles.filter((p): p is ElderProfile => p !== null);
       return toConnection(ctx.cursors, scope, rows, first, (r) => r.citizenId, (r) => r, async () => {
         const scoped = Prisma.sql` AND a.citizen_id IN (SELECT citizen_id FROM elder_profile WHERE ${scopeSql(ctx.caller)})`;
-        const [{ n }] = await ctx.db.prisma.$queryRaw<{ n: number }[]>`SELECT count(DISTINCT a.citizen_id)::int AS n ${gap}${scoped}`;
+        const [{ n }] = await ctx.db.read<{ n: number }>(Prisma.sql`SELECT count(DISTINCT a.citizen_id)::int AS n ${gap}${scoped}`);
         return Number(n);
       });
     },

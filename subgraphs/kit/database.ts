@@ -7,9 +7,10 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { openMigrated } from "./sql-runner";
+import { pgliteReader, pgReader, type Reader } from "./reader";
 
 export interface QueryStats {
-  /** SQL statements sent by the Prisma client since the counter was last reset. */
+  /** SQL statements sent (by the Prisma client and by `read`) since the counter was last reset. */
   statements: number;
 }
 
@@ -23,6 +24,8 @@ export interface DepartmentDb<C> {
   prisma: C;
   kind: "pglite" | "postgres";
   stats: QueryStats;
+  /** Runs a parameterised read on the driver directly (./reader.ts): the departments' lookups and pages. */
+  read: Reader;
   /** Runs raw SQL (several statements allowed, no parameters). */
   exec(sql: string): Promise<void>;
   /** Resolves when the database answers a trivial query (`SELECT 1`), for readiness; rejects otherwise. */
@@ -47,10 +50,15 @@ export async function openDepartmentDb<C extends PrismaLike>(opts: OpenOptions, 
   prisma.$on("query", () => {
     stats.statements++;
   });
+  const reader = "pool" in conn.driver ? pgReader(conn.driver.pool) : pgliteReader(conn.driver.lite);
   return {
     prisma,
     kind: conn.kind,
     stats,
+    read(statement) {
+      stats.statements++;
+      return reader(statement);
+    },
     exec: conn.runner.exec,
     async ping() {
       await conn.runner.query("SELECT 1", []);

@@ -1,6 +1,6 @@
 /**
  * Per-request batched lookups of the property-management database (one SQL query per batch), in plain SQL
- * through Prisma's raw query (see ../public-security/loaders.ts for why; tests/integration/loader-rows.test.ts checks
+ * on the driver (`db.read`) (see ../public-security/loaders.ts for why; tests/integration/loader-rows.test.ts checks
  * each against findMany).
  */
 import { Prisma, type Building, type Unit, type Residence, type FeeAccount, type RepairRequest, type PropertyCompany } from "./generated/client";
@@ -29,7 +29,7 @@ export const buildingById = (ctx: C) =>
   ctx.loaders.get<Building | null>("building", undefined, async (ids) =>
     indexBy(
       ids,
-      await ctx.db.prisma.$queryRaw<Building[]>`SELECT ${SELECT_BUILDING} FROM building WHERE id = ANY(${[...ids]}::text[])`,
+      await ctx.db.read<Building>(Prisma.sql`SELECT ${SELECT_BUILDING} FROM building WHERE id = ANY(${[...ids]}::text[])`),
       (r) => r.id,
     ),
   );
@@ -38,14 +38,14 @@ export const unitById = (ctx: C) =>
   ctx.loaders.get<Unit | null>("unit", undefined, async (ids) =>
     indexBy(
       ids,
-      await ctx.db.prisma.$queryRaw<Unit[]>`SELECT ${SELECT_UNIT} FROM unit WHERE id = ANY(${[...ids]}::text[])`,
+      await ctx.db.read<Unit>(Prisma.sql`SELECT ${SELECT_UNIT} FROM unit WHERE id = ANY(${[...ids]}::text[])`),
       (r) => r.id,
     ),
   );
 
 export const companyById = (ctx: C) =>
   ctx.loaders.get<PropertyCompany | null>("company", undefined, async (ids) =>
-    indexBy(ids, await ctx.db.prisma.$queryRaw<PropertyCompany[]>`SELECT id, name, phone FROM property_company WHERE id = ANY(${[...ids]}::text[])`, (r) => r.id),
+    indexBy(ids, await ctx.db.read<PropertyCompany>(Prisma.sql`SELECT id, name, phone FROM property_company WHERE id = ANY(${[...ids]}::text[])`), (r) => r.id),
   );
 
 /** A residence row joined with its flat and building (aliased `u_*`, `b_*`). */
@@ -59,10 +59,10 @@ const pick = <T>(row: ResidenceJoin, columns: Record<string, string>, prefix = "
  */
 export const residencesByCitizen = (ctx: C, currentOnly: boolean) =>
   ctx.loaders.get<Residence[]>("residences", currentOnly, async (ids) => {
-    const rows = await ctx.db.prisma.$queryRaw<ResidenceJoin[]>`SELECT ${SELECT_RESIDENCE_JOINED}, ${SELECT_UNIT_JOINED}, ${SELECT_BUILDING_JOINED}
+    const rows = await ctx.db.read<ResidenceJoin>(Prisma.sql`SELECT ${SELECT_RESIDENCE_JOINED}, ${SELECT_UNIT_JOINED}, ${SELECT_BUILDING_JOINED}
       FROM residence r JOIN unit u ON u.id = r.unit_id JOIN building b ON b.id = u.building_id
       WHERE r.citizen_id = ANY(${[...ids]}::text[])${currentOnly ? Prisma.sql` AND r.moved_out IS NULL` : Prisma.empty}
-      ORDER BY r.moved_in DESC, r.id`;
+      ORDER BY r.moved_in DESC, r.id`);
     const units = unitById(ctx);
     const buildings = buildingById(ctx);
     const residences = rows.map((row) => {
@@ -78,7 +78,7 @@ export const currentResidentsByUnit = (ctx: C) =>
     groupBy(
       ids,
       // By the enum column (its declared order, as Prisma orders enums), not the text alias of the same name.
-      await ctx.db.prisma.$queryRaw<Residence[]>`SELECT ${SELECT_RESIDENCE} FROM residence WHERE unit_id = ANY(${[...ids]}::text[]) AND moved_out IS NULL ORDER BY residence.role, citizen_id, id`,
+      await ctx.db.read<Residence>(Prisma.sql`SELECT ${SELECT_RESIDENCE} FROM residence WHERE unit_id = ANY(${[...ids]}::text[]) AND moved_out IS NULL ORDER BY residence.role, citizen_id, id`),
       (r) => r.unitId,
     ),
   );
@@ -87,8 +87,8 @@ export const feeAccountsByCitizen = (ctx: C) =>
   ctx.loaders.get<FeeAccount[]>("feeAccounts", undefined, async (ids) =>
     groupBy(
       ids,
-      await ctx.db.prisma.$queryRaw<FeeAccount[]>`SELECT id, citizen_id AS "citizenId", unit_id AS "unitId", balance_cents AS "balanceCents", months_in_arrears AS "monthsInArrears"
-        FROM fee_account WHERE citizen_id = ANY(${[...ids]}::text[]) ORDER BY id`,
+      await ctx.db.read<FeeAccount>(Prisma.sql`SELECT id, citizen_id AS "citizenId", unit_id AS "unitId", balance_cents AS "balanceCents", months_in_arrears AS "monthsInArrears"
+        FROM fee_account WHERE citizen_id = ANY(${[...ids]}::text[]) ORDER BY id`),
       (r) => r.citizenId,
     ),
   );
@@ -97,10 +97,10 @@ export const repairsByCitizen = (ctx: C, openOnly: boolean, first: number) =>
   ctx.loaders.get<RepairRequest[]>("repairs", { openOnly, first }, async (ids) =>
     groupBy(
       ids,
-      await ctx.db.prisma.$queryRaw<RepairRequest[]>`SELECT id, citizen_id AS "citizenId", unit_id AS "unitId", category::text AS category, description,
+      await ctx.db.read<RepairRequest>(Prisma.sql`SELECT id, citizen_id AS "citizenId", unit_id AS "unitId", category::text AS category, description,
           status::text AS status, opened_at AS "openedAt", closed_at AS "closedAt"
         FROM repair_request WHERE citizen_id = ANY(${[...ids]}::text[])${openOnly ? Prisma.sql` AND status <> 'CLOSED'` : Prisma.empty}
-        ORDER BY opened_at DESC, id`,
+        ORDER BY opened_at DESC, id`),
       (r) => r.citizenId,
     ).map((rs) => rs.slice(0, first)),
   );

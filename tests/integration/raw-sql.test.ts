@@ -1,12 +1,12 @@
 /**
- * Raw SQL cannot drift silently from the Prisma schema. A `$queryRaw` with a hand-written column list is cast
- * to a Prisma model type; add a field to the model and the query still compiles, returns rows without it, and
+ * Raw SQL cannot drift silently from the Prisma schema. A plain read (`db.read`, ../../subgraphs/kit/reader.ts)
+ * or `$queryRaw` with a hand-written column list is cast to a Prisma model type; add a field to the model and the query still compiles, returns rows without it, and
  * the GraphQL field resolves null. Here every raw query of the departments runs for real — through the real
  * loader or resolver, on a copy of the seeded fixture — and the columns of the rows it returns must be exactly
  * the scalar fields of the model it is typed as (from the generated client, checked against schema.prisma),
  * plus the extra columns listed deliberately below, with values of the field's type.
  *
- * A source inventory makes sure no raw query escapes: every `$queryRaw…` call in the code must be claimed by
+ * A source inventory makes sure no raw query escapes: every `db.read` and `$queryRaw…` call in the code must be claimed by
  * a check here, and every call a scenario makes must be checked.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -16,6 +16,7 @@ import { SUBGRAPHS } from "../../subgraphs/registry";
 import { loadSubgraphConfig } from "../../subgraphs/kit/config";
 import { openDepartment, type Ctx } from "../../subgraphs/kit/department";
 import type { DepartmentDb } from "../../subgraphs/kit/database";
+import type { Reader, SqlStatement } from "../../subgraphs/kit/reader";
 import { LoaderRegistry } from "../../subgraphs/kit/loaders";
 import { createCursorCodec } from "../../subgraphs/kit/contract/cursor";
 import type { ForwardedCaller } from "../../subgraphs/kit/contract/caller";
@@ -170,16 +171,16 @@ const SECURITY = "subgraphs/public-security/loaders.ts";
 const PROPERTY = "subgraphs/property-management/loaders.ts";
 
 const CHECKS = {
-  subsidies: { site: [CIVIL, "$queryRaw<Subsidy[]>"], sql: /FROM subsidy s/, model: ["civil-affairs", "Subsidy"] },
-  serviceOrders: { site: [ELDER, "$queryRaw<ServiceOrder[]>"], sql: /FROM service_order/, model: ["elderly-care", "ServiceOrder"], extra: ["rn"] },
-  visits: { site: [ELDER, "$queryRaw<Visit[]>"], sql: /FROM visit WHERE/, model: ["elderly-care", "Visit"], extra: ["rn"] },
-  alarms: { site: [ELDER, "$queryRaw<AlarmCall[]>"], sql: /FROM alarm_call WHERE/, model: ["elderly-care", "AlarmCall"], extra: ["rn"] },
-  elderPageDistrict: { site: [ELDER, "$queryRaw<ElderRow[]>"], sql: /'' AS parent FROM elder_profile/, model: ["elderly-care", "ElderProfile"], extra: ["parent"] },
-  elderPageByParent: { site: [ELDER, "$queryRaw<ElderRow[]>"], sql: /AS parent, row_number\(\)/, model: ["elderly-care", "ElderProfile"], extra: ["parent", "rn"] },
-  elderCountDistrict: { site: [ELDER, "$queryRaw<{ parent: string; n: number }[]>"], sql: /SELECT '' AS parent, count\(\*\)/, columns: { parent: "string", n: "number" } },
-  elderCountByParent: { site: [ELDER, "$queryRaw<{ parent: string; n: number }[]>"], sql: /AS parent, count\(\*\).*GROUP BY/s, columns: { parent: "string", n: "number" } },
-  unvisitedAlarmIds: { site: [ELDER_RESOLVERS, "$queryRaw<{ id: string }[]>"], sql: /SELECT DISTINCT a\.citizen_id AS id/, columns: { id: "string" } },
-  unvisitedAlarmCount: { site: [ELDER_RESOLVERS, "$queryRaw<{ n: number }[]>"], sql: /count\(DISTINCT a\.citizen_id\)/, columns: { n: "number" } },
+  subsidies: { site: [CIVIL, "read<Subsidy>("], sql: /FROM subsidy s/, model: ["civil-affairs", "Subsidy"] },
+  serviceOrders: { site: [ELDER, "read<ServiceOrder>("], sql: /FROM service_order/, model: ["elderly-care", "ServiceOrder"], extra: ["rn"] },
+  visits: { site: [ELDER, "read<Visit>("], sql: /FROM visit WHERE/, model: ["elderly-care", "Visit"], extra: ["rn"] },
+  alarms: { site: [ELDER, "read<AlarmCall>("], sql: /FROM alarm_call WHERE/, model: ["elderly-care", "AlarmCall"], extra: ["rn"] },
+  elderPageDistrict: { site: [ELDER, "read<ElderRow>("], sql: /'' AS parent FROM elder_profile/, model: ["elderly-care", "ElderProfile"], extra: ["parent"] },
+  elderPageByParent: { site: [ELDER, "read<ElderRow>("], sql: /AS parent, row_number\(\)/, model: ["elderly-care", "ElderProfile"], extra: ["parent", "rn"] },
+  elderCountDistrict: { site: [ELDER, "read<{ parent: string; n: number }>("], sql: /SELECT '' AS parent, count\(\*\)/, columns: { parent: "string", n: "number" } },
+  elderCountByParent: { site: [ELDER, "read<{ parent: string; n: number }>("], sql: /AS parent, count\(\*\).*GROUP BY/s, columns: { parent: "string", n: "number" } },
+  unvisitedAlarmIds: { site: [ELDER_RESOLVERS, "read<{ id: string }>("], sql: /SELECT DISTINCT a\.citizen_id AS id/, columns: { id: "string" } },
+  unvisitedAlarmCount: { site: [ELDER_RESOLVERS, "read<{ n: number }>("], sql: /count\(DISTINCT a\.citizen_id\)/, columns: { n: "number" } },
   tablesToReset: { site: [SEED, "$queryRawUnsafe<{ t: string }[]>"], sql: /FROM pg_tables/, columns: { t: "string" } },
   // The batched lookups (loaders.ts): also held to findMany's exact rows by tests/integration/loader-rows.test.ts.
   streetOffices: { site: [CIVIL, "FROM street_office WHERE id"], sql: /FROM street_office WHERE id/, model: ["civil-affairs", "StreetOffice"] },
@@ -187,24 +188,24 @@ const CHECKS = {
   communitiesByOffice: { site: [CIVIL, "FROM community WHERE street_office_id"], sql: /FROM community WHERE street_office_id/, model: ["civil-affairs", "Community"] },
   grids: { site: [CIVIL, "FROM grid WHERE id"], sql: /FROM grid WHERE id/, model: ["civil-affairs", "Grid"] },
   gridsByCommunity: { site: [CIVIL, "FROM grid WHERE community_id"], sql: /FROM grid WHERE community_id/, model: ["civil-affairs", "Grid"] },
-  civilRecords: { site: [CIVIL, "$queryRaw<CivilRecord[]>"], sql: /FROM civil_record WHERE/, model: ["civil-affairs", "CivilRecord"] },
-  certificates: { site: [CIVIL, "$queryRaw<DisabilityCertificate[]>"], sql: /FROM disability_certificate/, model: ["civil-affairs", "DisabilityCertificate"] },
-  profiles: { site: [ELDER, "$queryRaw<ElderProfile[]>"], sql: /FROM elder_profile WHERE citizen_id = ANY/, model: ["elderly-care", "ElderProfile"] },
-  contacts: { site: [ELDER, "$queryRaw<EmergencyContact[]>"], sql: /FROM emergency_contact/, model: ["elderly-care", "EmergencyContact"] },
+  civilRecords: { site: [CIVIL, "read<CivilRecord>("], sql: /FROM civil_record WHERE/, model: ["civil-affairs", "CivilRecord"] },
+  certificates: { site: [CIVIL, "read<DisabilityCertificate>("], sql: /FROM disability_certificate/, model: ["civil-affairs", "DisabilityCertificate"] },
+  profiles: { site: [ELDER, "read<ElderProfile>("], sql: /FROM elder_profile WHERE citizen_id = ANY/, model: ["elderly-care", "ElderProfile"] },
+  contacts: { site: [ELDER, "read<EmergencyContact>("], sql: /FROM emergency_contact/, model: ["elderly-care", "EmergencyContact"] },
   persons: { site: [SECURITY, "FROM person WHERE citizen_id"], sql: /FROM person WHERE citizen_id/, model: ["public-security", "Person"] },
   members: { site: [SECURITY, "FROM person WHERE household_id"], sql: /FROM person WHERE household_id/, model: ["public-security", "Person"] },
-  households: { site: [SECURITY, "$queryRaw<Household[]>"], sql: /FROM household WHERE/, model: ["public-security", "Household"] },
-  permits: { site: [SECURITY, "$queryRaw<ResidencePermit[]>"], sql: /FROM residence_permit/, model: ["public-security", "ResidencePermit"] },
-  buildings: { site: [PROPERTY, "$queryRaw<Building[]>"], sql: /FROM building WHERE/, model: ["property-management", "Building"] },
-  units: { site: [PROPERTY, "$queryRaw<Unit[]>"], sql: /FROM unit WHERE/, model: ["property-management", "Unit"] },
-  companies: { site: [PROPERTY, "$queryRaw<PropertyCompany[]>"], sql: /FROM property_company/, model: ["property-management", "PropertyCompany"] },
+  households: { site: [SECURITY, "read<Household>("], sql: /FROM household WHERE/, model: ["public-security", "Household"] },
+  permits: { site: [SECURITY, "read<ResidencePermit>("], sql: /FROM residence_permit/, model: ["public-security", "ResidencePermit"] },
+  buildings: { site: [PROPERTY, "read<Building>("], sql: /FROM building WHERE/, model: ["property-management", "Building"] },
+  units: { site: [PROPERTY, "read<Unit>("], sql: /FROM unit WHERE/, model: ["property-management", "Unit"] },
+  companies: { site: [PROPERTY, "read<PropertyCompany>("], sql: /FROM property_company/, model: ["property-management", "PropertyCompany"] },
   residencesJoined: {
-    site: [PROPERTY, "$queryRaw<ResidenceJoin[]>"], sql: /FROM residence r JOIN unit u/, model: ["property-management", "Residence"],
+    site: [PROPERTY, "read<ResidenceJoin>("], sql: /FROM residence r JOIN unit u/, model: ["property-management", "Residence"],
     extra: ["u_id", "u_buildingId", "u_number", "u_floor", "u_areaSqm", "b_id", "b_name", "b_address", "b_communityId", "b_gridId", "b_companyId", "b_floors", "b_hasElevator", "b_builtYear"],
   },
   residentsByUnit: { site: [PROPERTY, "FROM residence WHERE unit_id"], sql: /FROM residence WHERE unit_id/, model: ["property-management", "Residence"] },
-  feeAccounts: { site: [PROPERTY, "$queryRaw<FeeAccount[]>"], sql: /FROM fee_account/, model: ["property-management", "FeeAccount"] },
-  repairs: { site: [PROPERTY, "$queryRaw<RepairRequest[]>"], sql: /FROM repair_request/, model: ["property-management", "RepairRequest"] },
+  feeAccounts: { site: [PROPERTY, "read<FeeAccount>("], sql: /FROM fee_account/, model: ["property-management", "FeeAccount"] },
+  repairs: { site: [PROPERTY, "read<RepairRequest>("], sql: /FROM repair_request/, model: ["property-management", "RepairRequest"] },
 } satisfies Record<string, Check>;
 
 const ALL_CHECKS: Record<string, Check> = CHECKS;
@@ -250,7 +251,12 @@ const cursors = createCursorCodec("raw-sql-test-secret-0123456789");
 
 function contextOf<C extends object>(db: DepartmentDb<C>): { ctx: Ctx<C>; calls: RawCall[] } {
   const calls: RawCall[] = [];
-  return { ctx: { db: { ...db, prisma: recording(db.prisma, calls) }, loaders: new LoaderRegistry(), caller, cursors }, calls };
+  const read = async <T>(statement: SqlStatement): Promise<T[]> => {
+    const rows = await db.read<T>(statement);
+    calls.push({ sql: statement.text, rows: rows as Row[], checked: false });
+    return rows;
+  };
+  return { ctx: { db: { ...db, read: read as Reader, prisma: recording(db.prisma, calls) }, loaders: new LoaderRegistry(), caller, cursors }, calls };
 }
 
 /** Checks the recorded call of one statement shape: it ran, returned rows, and its columns are the model's. */
@@ -433,8 +439,8 @@ describe("raw queries return exactly their model's columns", () => {
 
   /** The batched lookups (loaders.ts) of each department, with the keys tests/helpers/loader-rows.ts uses. */
   const BATCHED: Record<Department, (keyof typeof CHECKS)[]> = {
-    "civil-affairs": ["streetOffices", "communities", "communitiesByOffice", "grids", "gridsByCommunity", "civilRecords", "certificates"],
-    "elderly-care": ["profiles", "contacts"],
+    "civil-affairs": ["streetOffices", "communities", "communitiesByOffice", "grids", "gridsByCommunity", "civilRecords", "certificates", "subsidies"],
+    "elderly-care": ["profiles", "contacts", "serviceOrders", "visits", "alarms"],
     "public-security": ["persons", "members", "households", "permits"],
     "property-management": ["buildings", "units", "companies", "residencesJoined", "residentsByUnit", "feeAccounts", "repairs"],
   };
@@ -472,7 +478,7 @@ describe("every raw query in the code is checked here", () => {
     readFileSync(file, "utf8")
       .split("\n")
       .map((text, i) => ({ file: relative(ROOT, file), line: i + 1, text }))
-      .filter((l) => /\$queryRaw(Unsafe|Typed)?\b/.test(l.text)),
+      .filter((l) => /\$queryRaw(Unsafe|Typed)?\b|\bdb\.read</.test(l.text)),
   );
   const claimed = Object.values(ALL_CHECKS).map((c) => c.site);
 
