@@ -54,17 +54,59 @@ export function filterSql(f: ElderFilter, priorityOnly: boolean, caller?: Forwar
 
 export type ParentColumn = "grid_id" | "community_id" | null;
 
+/**
+ * What the rows of a page will be asked for (the request's selection, ../kit/lookahead.ts), fetched by the
+ * page's own statement: a page of elders with their contacts, last visit and unanswered alarm calls is one
+ * statement, not four (each statement costs the department a round trip and a socket write).
+ */
+export interface ElderDetails {
+  contacts: boolean;
+  lastVisit: boolean;
+  unansweredAlarms: boolean;
+}
+
+/** How many unanswered alarm calls an elder profile lists (ElderProfile.unansweredAlarmCalls). */
+export const UNANSWERED_SHOWN = 20;
+
+/** Each detail: its column on the page's rows, and the lateral subquery (as JSON, in the loaders' order). */
+const DETAILS: Record<keyof ElderDetails, { column: string; join: string }> = {
+  contacts: {
+    column: "_contacts",
+    join: `LEFT JOIN LATERAL (SELECT coalesce(json_agg(json_build_object('id', x.id, 'citizenId', x.citizen_id, 'name', x.name, 'relation', x.relation,
+        'phone', x.phone, 'priority', x.priority) ORDER BY x.priority, x.id), '[]') AS "_contacts"
+      FROM emergency_contact x WHERE x.citizen_id = t."citizenId") d_contacts ON TRUE`,
+  },
+  lastVisit: {
+    column: "_visits",
+    join: `LEFT JOIN LATERAL (SELECT coalesce(json_agg(json_build_object('id', x.id, 'citizenId', x.citizen_id, 'visitedAt', x.visited_at,
+        'visitorName', x.visitor_name, 'visitorRole', x.visitor_role, 'notes', x.notes)), '[]') AS "_visits"
+      FROM (SELECT * FROM visit WHERE citizen_id = t."citizenId" ORDER BY visited_at DESC, id LIMIT 1) x) d_visits ON TRUE`,
+  },
+  unansweredAlarms: {
+    column: "_alarms",
+    join: `LEFT JOIN LATERAL (SELECT coalesce(json_agg(json_build_object('id', x.id, 'citizenId', x.citizen_id, 'kind', x.kind, 'raisedAt', x.raised_at,
+        'handledAt', x.handled_at, 'handledBy', x.handled_by, 'outcome', x.outcome) ORDER BY x.raised_at DESC, x.id), '[]') AS "_alarms"
+      FROM (SELECT * FROM alarm_call WHERE citizen_id = t."citizenId" AND handled_at IS NULL ORDER BY raised_at DESC, id LIMIT ${UNANSWERED_SHOWN}) x) d_alarms ON TRUE`,
+  },
+};
+
 /** Rows of elder profiles for many parents at once: at most `take` rows per parent after the cursor. */
-export function pageSql(parent: ParentColumn, parents: readonly string[], where: Prisma.Sql, after: string | undefined, take: number): Prisma.Sql {
+export function pageSql(parent: ParentColumn, parents: readonly string[], where: Prisma.Sql, after: string | undefined, take: number, details?: ElderDetails): Prisma.Sql {
   const cursor = after ? Prisma.sql` AND citizen_id > ${after}` : Prisma.empty;
-  if (!parent) {
-    return Prisma.sql`SELECT ${COLUMNS}, '' AS parent FROM elder_profile WHERE ${where}${cursor} ORDER BY citizen_id LIMIT ${take}`;
-  }
-  const col = Prisma.raw(parent);
-  return Prisma.sql`SELECT * FROM (
+  const col = parent ? Prisma.raw(parent) : null;
+  const page = col
+    ? Prisma.sql`SELECT * FROM (
       SELECT ${COLUMNS}, ${col} AS parent, row_number() OVER (PARTITION BY ${col} ORDER BY citizen_id) AS rn
       FROM elder_profile WHERE ${col} = ANY(${[...parents]}::text[]) AND ${where}${cursor}
-    ) t WHERE rn <= ${take} ORDER BY parent, "citizenId"`;
+    ) t WHERE rn <= ${take} ORDER BY parent, "citizenId"`
+    : Prisma.sql`SELECT ${COLUMNS}, '' AS parent FROM elder_profile WHERE ${where}${cursor} ORDER BY citizen_id LIMIT ${take}`;
+  const wanted = details ? (Object.keys(DETAILS) as (keyof ElderDetails)[]).filter((k) => details[k]) : [];
+  if (!wanted.length) return page;
+  const columns = Prisma.raw(wanted.map((k) => `, "${DETAILS[k].column}"`).join(""));
+  const joins = Prisma.raw(wanted.map((k) => DETAILS[k].join).join("\n    "));
+  return Prisma.sql`SELECT t.*${columns} FROM (${page}) t
+    ${joins}
+    ORDER BY t.parent, t."citizenId"`;
 }
 
 /** Counts per parent. */
@@ -75,3 +117,6 @@ export function countSql(parent: ParentColumn, parents: readonly string[], where
 }
 
 export type ElderRow = ElderProfile & { parent: string };
+
+/** A page row with the details its statement fetched (JSON; timestamps without a zone, read as UTC). */
+export type ElderRowWithDetails = ElderRow & { _contacts?: Record<string, unknown>[]; _visits?: Record<string, unknown>[]; _alarms?: Record<string, unknown>[] };

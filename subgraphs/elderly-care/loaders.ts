@@ -7,7 +7,7 @@ import { Prisma, type ElderProfile, type EmergencyContact, type ServiceOrder, ty
 import { groupBy, indexBy } from "../kit/format";
 import type { Ctx } from "../kit/department";
 import type { Client } from "./db";
-import { countSql, pageSql, type ElderRow, type ParentColumn } from "./elder-query";
+import { countSql, pageSql, UNANSWERED_SHOWN, type ElderDetails, type ElderRow, type ElderRowWithDetails, type ParentColumn } from "./elder-query";
 
 type C = Ctx<Client>;
 
@@ -65,11 +65,31 @@ export const alarmsByCitizen = (ctx: C, unansweredOnly: boolean, first: number) 
     return groupBy(ids, rows, (r) => r.citizenId);
   });
 
-/** Pages of elders for many parents (grids, communities, or the district when parent is null). */
-export const elderPages = (ctx: C, parent: ParentColumn, where: Prisma.Sql, whereKey: unknown, after: string | undefined, take: number) =>
-  ctx.loaders.get<ElderRow[]>("elderPages", { parent, whereKey, after, take }, async (parents) =>
-    groupBy(parents, await ctx.db.read<ElderRow>(pageSql(parent, parents, where, after, take)), (r) => r.parent),
-  );
+/** A timestamp of a JSON detail (PostgreSQL writes it without a zone; the column holds UTC). */
+const utc = (v: unknown): Date | null => (typeof v === "string" ? new Date(`${v}Z`) : null);
+
+/** The details a page's statement fetched, primed into the loaders their fields use (no further statement). */
+function primeDetails(ctx: C, rows: ElderRowWithDetails[]): void {
+  for (const r of rows) {
+    if (r._contacts) contactsByCitizen(ctx).prime(r.citizenId, r._contacts as unknown as EmergencyContact[]);
+    if (r._visits) visitsByCitizen(ctx, 1).prime(r.citizenId, r._visits.map((v) => ({ ...v, visitedAt: utc(v.visitedAt) })) as unknown as Visit[]);
+    if (r._alarms) alarmsByCitizen(ctx, true, UNANSWERED_SHOWN).prime(r.citizenId, r._alarms.map((a) => ({ ...a, raisedAt: utc(a.raisedAt), handledAt: utc(a.handledAt) })) as unknown as AlarmCall[]);
+    delete r._contacts;
+    delete r._visits;
+    delete r._alarms;
+  }
+}
+
+/**
+ * Pages of elders for many parents (grids, communities, or the district when parent is null), with the
+ * details their rows will be asked for fetched by the same statement and primed (elder-query.ts).
+ */
+export const elderPages = (ctx: C, parent: ParentColumn, where: Prisma.Sql, whereKey: unknown, after: string | undefined, take: number, details?: ElderDetails) =>
+  ctx.loaders.get<ElderRow[]>("elderPages", { parent, whereKey, after, take, details }, async (parents) => {
+    const rows = await ctx.db.read<ElderRowWithDetails>(pageSql(parent, parents, where, after, take, details));
+    primeDetails(ctx, rows);
+    return groupBy(parents, rows, (r) => r.parent);
+  });
 
 export const elderCounts = (ctx: C, parent: ParentColumn, where: Prisma.Sql, whereKey: unknown) =>
   ctx.loaders.get<number>("elderCounts", { parent, whereKey }, async (parents) => {

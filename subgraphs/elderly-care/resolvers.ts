@@ -7,7 +7,9 @@ import { apiError } from "../kit/contract/errors";
 import type { Ctx } from "../kit/department";
 import type { Client } from "./db";
 import * as L from "./loaders";
-import { filterSql, scopeSql, type ElderFilter, type ParentColumn } from "./elder-query";
+import { filterSql, scopeSql, UNANSWERED_SHOWN, type ElderDetails, type ElderFilter, type ParentColumn } from "./elder-query";
+import { selectedBelow } from "../kit/lookahead";
+import type { GraphQLResolveInfo } from "graphql";
 import { inScope } from "../kit/scope";
 
 type C = Ctx<Client>;
@@ -19,15 +21,21 @@ interface PageArgs {
 }
 
 /** One page of elders under a parent (a grid, a community or, with parent null, the whole district). */
-async function elderConnection(ctx: C, list: string, parent: ParentColumn, parentId: string, args: PageArgs, priorityOnly: boolean) {
+async function elderConnection(ctx: C, list: string, parent: ParentColumn, parentId: string, args: PageArgs, priorityOnly: boolean, info?: GraphQLResolveInfo) {
   const first = checkPageSize(args.first);
   const scope = cursorScope(list, { filter: args.filter ?? null, priorityOnly }, ctx.caller);
   const after = decodeCursor(ctx.cursors, scope, args.after);
   const filter = args.filter ?? {};
   const where = filterSql(filter, priorityOnly, ctx.caller);
   const key = { filter, priorityOnly, caller: ctx.caller };
-  const rows = await L.elderPages(ctx, parent, where, key, after, first + 1).load(parentId);
+  const rows = await L.elderPages(ctx, parent, where, key, after, first + 1, info && detailsOf(info)).load(parentId);
   return toConnection(ctx.cursors, scope, rows, first, (r) => r.citizenId, (r) => r, () => L.elderCounts(ctx, parent, where, key).load(parentId));
+}
+
+/** Which details of its elders a page's request selects (fetched with the page, elder-query.ts). */
+function detailsOf(info: GraphQLResolveInfo): ElderDetails {
+  const f = selectedBelow(info, ["edges", "node"]);
+  return { contacts: f.has("emergencyContacts"), lastVisit: f.has("lastVisit"), unansweredAlarms: f.has("unansweredAlarmCalls") };
 }
 
 /** Whether the caller's row scope covers this citizen, by the elder profile's address. */
@@ -39,8 +47,8 @@ async function covered(ctx: C, id: string): Promise<boolean> {
 
 export const resolvers: GraphQLResolverMap<C> = {
   Query: {
-    priorityElders: (_: unknown, args: PageArgs, ctx: C) => elderConnection(ctx, "priorityElders", null, "", args, true),
-    elders: (_: unknown, args: PageArgs, ctx: C) => elderConnection(ctx, "elders", null, "", args, false),
+    priorityElders: (_: unknown, args: PageArgs, ctx: C, info: GraphQLResolveInfo) => elderConnection(ctx, "priorityElders", null, "", args, true, info),
+    elders: (_: unknown, args: PageArgs, ctx: C, info: GraphQLResolveInfo) => elderConnection(ctx, "elders", null, "", args, false, info),
     eldersWithUnvisitedAlarms: async (_: unknown, args: { days?: number; first?: number; after?: string }, ctx: C) => {
       const days = args.days ?? 30;
       if (!Number.isInteger(days) || days < 1 || days > 365) throw apiError("BAD_USER_INPUT", "days must be from 1 to 365.", { argument: "days" });
@@ -63,11 +71,11 @@ export const resolvers: GraphQLResolverMap<C> = {
   },
   Grid: {
     __resolveReference: (ref: Ref) => ({ id: ref.id }),
-    priorityElders: (g: Ref, args: PageArgs, ctx: C) => elderConnection(ctx, `grid:${g.id}`, "grid_id", g.id, args, true),
+    priorityElders: (g: Ref, args: PageArgs, ctx: C, info: GraphQLResolveInfo) => elderConnection(ctx, `grid:${g.id}`, "grid_id", g.id, args, true, info),
   },
   Community: {
     __resolveReference: (ref: Ref) => ({ id: ref.id }),
-    priorityElders: (c: Ref, args: PageArgs, ctx: C) => elderConnection(ctx, `community:${c.id}`, "community_id", c.id, args, true),
+    priorityElders: (c: Ref, args: PageArgs, ctx: C, info: GraphQLResolveInfo) => elderConnection(ctx, `community:${c.id}`, "community_id", c.id, args, true, info),
   },
   Citizen: {
     __resolveReference: (ref: Ref) => ({ id: ref.id }),
@@ -94,7 +102,7 @@ export const resolvers: GraphQLResolverMap<C> = {
     closedAt: (p: ElderProfile) => isoDate(p.closedAt),
     emergencyContacts: (p: ElderProfile, _: unknown, ctx: C) => L.contactsByCitizen(ctx).load(p.citizenId),
     lastVisit: async (p: ElderProfile, _: unknown, ctx: C) => (await L.visitsByCitizen(ctx, 1).load(p.citizenId))[0] ?? null,
-    unansweredAlarmCalls: (p: ElderProfile, _: unknown, ctx: C) => L.alarmsByCitizen(ctx, true, 20).load(p.citizenId),
+    unansweredAlarmCalls: (p: ElderProfile, _: unknown, ctx: C) => L.alarmsByCitizen(ctx, true, UNANSWERED_SHOWN).load(p.citizenId),
   },
   ElderConnection: {
     totalCount: (c: { totalCount: () => Promise<number> }) => c.totalCount(),

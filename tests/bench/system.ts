@@ -47,7 +47,12 @@ export interface SystemOptions {
   env: NodeJS.ProcessEnv;
   log: (s: string) => void;
   verbose?: boolean;
+  /** Write V8 CPU profiles of the gateway and department processes to this folder (`--cpu-prof`). */
+  profileDir?: string;
 }
+
+/** Node flags that make a service write its CPU profile when it stops (with --cpu-prof). */
+const profiling = (o: SystemOptions): string[] => (o.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${o.profileDir}`] : []);
 
 type SystemName = "federated-pg" | "federated-pglite" | "monolith";
 const LABELS: Record<SystemName, string> = {
@@ -155,7 +160,7 @@ function startDepartments(o: SystemOptions, ports: number[], extra: (d: (typeof 
     role: d.name,
     health: `http://127.0.0.1:${ports[i]}/health`,
     databases: [],
-    child: startNode(`${tag}:${d.name}`, [compiledEntry(o.root, `subgraphs/${d.folder}/main.ts`)], {
+    child: startNode(`${tag}:${d.name}`, [...profiling(o), compiledEntry(o.root, `subgraphs/${d.folder}/main.ts`)], {
       cwd: o.root,
       echo: o.verbose,
       env: { ...o.env, [`${d.envPrefix}_PORT`]: String(ports[i]), HOST: "127.0.0.1", LOG_LEVEL: "warn", INTERNAL_SIGNING_SECRET: SIGNING_SECRET, NODE_ENV: "production", ...extra(d) },
@@ -165,7 +170,7 @@ function startDepartments(o: SystemOptions, ports: number[], extra: (d: (typeof 
 
 async function startGateway(o: SystemOptions, port: number, deptPorts: number[], env: NodeJS.ProcessEnv, tag: string): Promise<Child> {
   const { loadGatewayConfig } = (require("../../gateway/src/config") as typeof import("../../gateway/src/config"));
-  const child = startNode(`${tag}:gateway`, [...loadGatewayConfig({}).nodeFlags, compiledEntry(o.root, "gateway/src/main.ts")], {
+  const child = startNode(`${tag}:gateway`, [...profiling(o), ...loadGatewayConfig({}).nodeFlags, compiledEntry(o.root, "gateway/src/main.ts")], {
     cwd: o.root,
     echo: o.verbose,
     env: {

@@ -12,6 +12,7 @@ import * as CA from "../../subgraphs/civil-affairs/loaders";
 import * as PS from "../../subgraphs/public-security/loaders";
 import * as EC from "../../subgraphs/elderly-care/loaders";
 import * as PM from "../../subgraphs/property-management/loaders";
+import { filterSql, UNANSWERED_SHOWN } from "../../subgraphs/elderly-care/elder-query";
 
 type Row = Record<string, unknown> & { [k: string]: any };
 interface Case {
@@ -101,6 +102,52 @@ async function mismatchesOf(department: Department, db: { prisma: unknown }): Pr
     }
   }
   if (department === "property-management") out.push(...(await primedMismatches(db as { prisma: unknown; stats: { statements: number } })));
+  if (department === "elderly-care") out.push(...(await detailsMismatches(db as { prisma: unknown; stats: { statements: number } })));
+  return out;
+}
+
+/**
+ * Elderly care's pages fetch the details their rows are asked for (contacts, last visit, unanswered alarm
+ * calls) in the page's own statement and prime the loaders: the same rows, the same details as the loaders'
+ * own statements give, and no further statement — per grid and district-wide, with and without each detail.
+ */
+async function detailsMismatches(db: { prisma: any; stats: { statements: number } }): Promise<string[]> {
+  const out: string[] = [];
+  const grids = await keysOf("elderProfile", "gridId")(db.prisma);
+  const where = filterSql({}, false, district as never);
+  const all = { contacts: true, lastVisit: true, unansweredAlarms: true };
+  for (const [parent, parents] of [["grid_id", grids], [null, [""]]] as const) {
+    for (const details of [all, { contacts: true, lastVisit: false, unansweredAlarms: false }, { contacts: false, lastVisit: true, unansweredAlarms: true }]) {
+      const label = `elder pages (${parent ?? "district"}, ${Object.entries(details).filter(([, v]) => v).map(([k]) => k).join(" + ")})`;
+      const primed = { db, loaders: new LoaderRegistry(), caller: district };
+      const plain = { db, loaders: new LoaderRegistry(), caller: district };
+      const pages = (await EC.elderPages(primed as never, parent, where, "k", undefined, 5000, details).loadMany([...parents])) as Row[][];
+      const plainPages = (await EC.elderPages(plain as never, parent, where, "k", undefined, 5000).loadMany([...parents])) as Row[][];
+      if (!isDeepStrictEqual(pages, plainPages)) out.push(`${label}: the rows differ from the page without details`);
+      const ids = pages.flat().map((r) => r.citizenId as string);
+      if (ids.length < 2) out.push(`${label}: no elders to compare`);
+      const before = db.stats.statements;
+      const got = {
+        contacts: details.contacts ? await EC.contactsByCitizen(primed as never).loadMany(ids) : [],
+        lastVisit: details.lastVisit ? await EC.visitsByCitizen(primed as never, 1).loadMany(ids) : [],
+        unansweredAlarms: details.unansweredAlarms ? await EC.alarmsByCitizen(primed as never, true, UNANSWERED_SHOWN).loadMany(ids) : [],
+      };
+      if (db.stats.statements !== before) out.push(`${label}: ${db.stats.statements - before} statements for details the page fetched, expected none`);
+      const noRn = without(["rn"]);
+      const want = {
+        contacts: details.contacts ? await EC.contactsByCitizen(plain as never).loadMany(ids) : [],
+        lastVisit: details.lastVisit ? (await EC.visitsByCitizen(plain as never, 1).loadMany(ids)).map(noRn) : [],
+        unansweredAlarms: details.unansweredAlarms ? (await EC.alarmsByCitizen(plain as never, true, UNANSWERED_SHOWN).loadMany(ids)).map(noRn) : [],
+      };
+      for (const k of Object.keys(want) as (keyof typeof want)[]) {
+        if (!isDeepStrictEqual(got[k], want[k])) {
+          const i = ids.findIndex((_, j) => !isDeepStrictEqual(got[k][j], want[k][j]));
+          out.push(`${label}: ${k} of ${ids[i]}: primed ${JSON.stringify(got[k][i])}, the loader gives ${JSON.stringify(want[k][i])}`);
+        }
+      }
+      if (!details.contacts && (primed.loaders as any).loaders.has("contacts")) out.push(`${label}: contacts primed though not asked for`);
+    }
+  }
   return out;
 }
 

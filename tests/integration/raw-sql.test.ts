@@ -9,6 +9,7 @@
  * A source inventory makes sure no raw query escapes: every `db.read` and `$queryRaw…` call in the code must be claimed by
  * a check here, and every call a scenario makes must be checked.
  */
+import { parse, type OperationDefinitionNode } from "graphql";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
@@ -175,8 +176,8 @@ const CHECKS = {
   serviceOrders: { site: [ELDER, "read<ServiceOrder>("], sql: /FROM service_order/, model: ["elderly-care", "ServiceOrder"], extra: ["rn"] },
   visits: { site: [ELDER, "read<Visit>("], sql: /FROM visit WHERE/, model: ["elderly-care", "Visit"], extra: ["rn"] },
   alarms: { site: [ELDER, "read<AlarmCall>("], sql: /FROM alarm_call WHERE/, model: ["elderly-care", "AlarmCall"], extra: ["rn"] },
-  elderPageDistrict: { site: [ELDER, "read<ElderRow>("], sql: /'' AS parent FROM elder_profile/, model: ["elderly-care", "ElderProfile"], extra: ["parent"] },
-  elderPageByParent: { site: [ELDER, "read<ElderRow>("], sql: /AS parent, row_number\(\)/, model: ["elderly-care", "ElderProfile"], extra: ["parent", "rn"] },
+  elderPageDistrict: { site: [ELDER, "read<ElderRowWithDetails>("], sql: /'' AS parent FROM elder_profile/, model: ["elderly-care", "ElderProfile"], extra: ["parent"] },
+  elderPageByParent: { site: [ELDER, "read<ElderRowWithDetails>("], sql: /AS parent, row_number\(\)/, model: ["elderly-care", "ElderProfile"], extra: ["parent", "rn"] },
   elderCountDistrict: { site: [ELDER, "read<{ parent: string; n: number }>("], sql: /SELECT '' AS parent, count\(\*\)/, columns: { parent: "string", n: "number" } },
   elderCountByParent: { site: [ELDER, "read<{ parent: string; n: number }>("], sql: /AS parent, count\(\*\).*GROUP BY/s, columns: { parent: "string", n: "number" } },
   unvisitedAlarmIds: { site: [ELDER_RESOLVERS, "read<{ id: string }>("], sql: /SELECT DISTINCT a\.citizen_id AS id/, columns: { id: "string" } },
@@ -411,15 +412,20 @@ describe("raw queries return exactly their model's columns", () => {
   it("elderly care: elder pages and counts, district-wide and per grid and community (elder-query.ts)", async () => {
     const { ctx, calls } = contextOf(elder);
     const [p] = await elder.prisma.elderProfile.findMany({ take: 1, where: { status: "ACTIVE", isPriority: true } });
-    for (const page of [
-      await resolver("Query", "elders")(undefined, { first: 20 }, ctx, {} as never),
-      await resolver("Query", "priorityElders")(undefined, { first: 20 }, ctx, {} as never),
-      await resolver("Grid", "priorityElders")({ id: p.gridId }, { first: 20 }, ctx, {} as never),
-      await resolver("Community", "priorityElders")({ id: p.communityId }, { first: 20 }, ctx, {} as never),
-    ]) {
-      expect(page.edges.length).toBeGreaterThan(0);
-      expect(await page.totalCount()).toBeGreaterThan(0);
-    }
+    // Without look-ahead (no selection), and with the details a page's rows are asked for fetched by the page's statement.
+    const field = (parse("{ page { edges { node { emergencyContacts { name } lastVisit { notes } unansweredAlarmCalls { kind } } } } }").definitions[0] as OperationDefinitionNode).selectionSet.selections[0];
+    const withDetails = { fieldNodes: [field], fragments: {} } as never;
+    for (const info of [undefined as never, withDetails])
+      for (const page of [
+        await resolver("Query", "elders")(undefined, { first: 20 }, ctx, info),
+        await resolver("Query", "priorityElders")(undefined, { first: 20 }, ctx, info),
+        await resolver("Grid", "priorityElders")({ id: p.gridId }, { first: 20 }, ctx, info),
+        await resolver("Community", "priorityElders")({ id: p.communityId }, { first: 20 }, ctx, info),
+      ]) {
+        expect(page.edges.length).toBeGreaterThan(0);
+        expect(await page.totalCount()).toBeGreaterThan(0);
+      }
+    expect(calls.filter((c) => c.sql.includes('"_contacts"') && c.sql.includes('"_visits"') && c.sql.includes('"_alarms"'))).toHaveLength(4);
     expectColumns(calls, "elderPageDistrict");
     expectColumns(calls, "elderPageByParent");
     expectColumns(calls, "elderCountDistrict");
@@ -429,7 +435,7 @@ describe("raw queries return exactly their model's columns", () => {
 
   it("elderly care: elders with unvisited alarms (ids and count)", async () => {
     const { ctx, calls } = contextOf(elder);
-    const page = await resolver("Query", "eldersWithUnvisitedAlarms")(undefined, { days: 1, first: 20 }, ctx, {} as never);
+    const page = await resolver("Query", "eldersWithUnvisitedAlarms")(undefined, { days: 1, first: 20 }, ctx, undefined as never);
     expect(await page.totalCount()).toBeGreaterThan(0);
     expectColumns(calls, "unvisitedAlarmIds");
     expectColumns(calls, "unvisitedAlarmCount");
