@@ -1,6 +1,6 @@
 /**
  * Per-request batched lookups of the civil-affairs database (one SQL query per batch), in plain SQL on
- * the driver (`db.read`) (see ../public-security/loaders.ts for why; tests/integration/loader-rows.test.ts checks each
+ * the driver (`db.read`; see ../public-security/loaders.ts for why; tests/integration/loader-rows.test.ts checks each
  * against findMany).
  */
 import { Prisma, type Community, type Grid, type StreetOffice, type CivilRecord, type Subsidy, type DisabilityCertificate, type SubsidyStatus } from "./generated/client";

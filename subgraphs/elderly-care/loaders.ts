@@ -1,6 +1,6 @@
 /**
  * Per-request batched lookups of the elderly-care database (one SQL query per batch), in plain SQL on
- * the driver (`db.read`) (see ../public-security/loaders.ts for why; tests/integration/loader-rows.test.ts checks each
+ * the driver (`db.read`; see ../public-security/loaders.ts for why; tests/integration/loader-rows.test.ts checks each
  * against findMany).
  */
 import { Prisma, type ElderProfile, type EmergencyContact, type ServiceOrder, type Visit, type AlarmCall } from "./generated/client";

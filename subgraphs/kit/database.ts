@@ -44,13 +44,12 @@ type ClientFactory<C> = (adapter: SqlDriverAdapterFactory | PrismaPGlite) => C;
 
 export async function openDepartmentDb<C extends PrismaLike>(opts: OpenOptions, createClient: ClientFactory<C>): Promise<DepartmentDb<C>> {
   const conn = await openMigrated(opts, opts.migrationsDir);
-  const adapter = "pool" in conn.driver ? new PrismaPg(conn.driver.pool) : new PrismaPGlite(conn.driver.lite);
+  const [adapter, reader] = "pool" in conn.driver ? [new PrismaPg(conn.driver.pool), pgReader(conn.driver.pool)] : [new PrismaPGlite(conn.driver.lite), pgliteReader(conn.driver.lite)];
   const prisma = createClient(adapter);
   const stats: QueryStats = { statements: 0 };
   prisma.$on("query", () => {
     stats.statements++;
   });
-  const reader = "pool" in conn.driver ? pgReader(conn.driver.pool) : pgliteReader(conn.driver.lite);
   return {
     prisma,
     kind: conn.kind,

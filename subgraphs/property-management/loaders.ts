@@ -1,6 +1,6 @@
 /**
  * Per-request batched lookups of the property-management database (one SQL query per batch), in plain SQL
- * on the driver (`db.read`) (see ../public-security/loaders.ts for why; tests/integration/loader-rows.test.ts checks
+ * on the driver (`db.read`; see ../public-security/loaders.ts for why; tests/integration/loader-rows.test.ts checks
  * each against findMany).
  */
 import { Prisma, type Building, type Unit, type Residence, type FeeAccount, type RepairRequest, type PropertyCompany } from "./generated/client";

@@ -354,12 +354,11 @@ async function systemMain(o: Opts): Promise<number> {
   ensurePrismaClients();
   const buildNote = ensureBuilt(root, log);
   log(`services: ${buildNote}`);
-  const systemProfileDir = (r: string) => {
-    const dir = join(r, ".bench/profiles", `system-${new Date().toISOString().replace(/[:.]/g, "-")}`);
-    mkdirSync(dir, { recursive: true });
-    log(`CPU profiles of the gateway and the departments: ${relative(r, dir)} (summary: npm run bench:profile -- ${relative(r, dir)})`);
-    return dir;
-  };
+  const profileDir = o.cpuProf ? join(root, ".bench/profiles", `system-${new Date().toISOString().replace(/[:.]/g, "-")}`) : undefined;
+  if (profileDir) {
+    mkdirSync(profileDir, { recursive: true });
+    log(`CPU profiles of the gateway and the departments: ${relative(root, profileDir)} (summary: npm run bench:profile -- ${relative(root, profileDir)})`);
+  }
   const { runSystem } = (require("./system") as typeof import("./system"));
   const quick = !!o.quick;
   const durationS = o.duration ?? (quick ? 5 : 24);
@@ -377,7 +376,7 @@ async function systemMain(o: Opts): Promise<number> {
     env: baseEnv(),
     log,
     verbose: o.verbose,
-    profileDir: o.cpuProf ? systemProfileDir(root) : undefined,
+    profileDir,
   });
   const title = o.production && o.monolith ? "Measurements 2 and 3: production shape and the price of federation" : o.production ? "Measurement 2: the system in its production shape" : "Measurement 3: the price of federation";
   const out = join(root, ".bench", `system-${new Date().toISOString().replace(/[:.]/g, "-")}.md`);

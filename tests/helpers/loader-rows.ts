@@ -84,10 +84,6 @@ const without = (omit: string[]) => (v: unknown): unknown =>
 
 /** For each case of a department: the names of the loaders whose answer differs from findMany's (with the first difference). */
 export async function loaderMismatches(department: Department, db: { prisma: unknown }): Promise<string[]> {
-  return mismatchesOf(department, db);
-}
-
-async function mismatchesOf(department: Department, db: { prisma: unknown }): Promise<string[]> {
   const out: string[] = [];
   for (const c of LOADER_CASES[department]) {
     const keys = await c.keys(db.prisma);
