@@ -11,6 +11,14 @@ import { batcher, type WriterAnswer, type WriterBatch, type WriterReply, type Wr
 
 const ENTRY = join(__dirname, `writer-process${__filename.endsWith(".ts") ? ".ts" : ".js"}`);
 const START_TIMEOUT_MS = 60_000;
+/**
+ * V8 flags of the writer process. The writer's own JavaScript is small and its objects short-lived, and
+ * almost all its work is PostgreSQL compiled to WebAssembly (9 MB). Baseline (Liftoff) code only, without
+ * TurboFan re-compiling the hot functions, and a 1 MB young generation keep the writer at ≈ 135 MB after
+ * opening and ≈ 175 MB after 40,000 appends instead of ≈ 215 and ≈ 260–295 MB, for ≈ 10–15 % more of the
+ * writer's CPU per append (BENCHMARKS.md, "The access-log writer's memory").
+ */
+export const WRITER_V8_FLAGS = ["--liftoff-only", "--max-semi-space-size=1"];
 /** Longest wait for one answer of the writer (an append is one small transaction; verify reads the chain). */
 const CALL_TIMEOUT_MS = 120_000;
 /** Reads get this many times the call deadline. */
@@ -111,7 +119,7 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
         reject(e);
       };
       const c = fork(ENTRY, [JSON.stringify(opts), String(limits.shutdownGraceMs ?? 30_000)], {
-        execArgv: ENTRY.endsWith(".ts") ? ["--import", "tsx"] : [],
+        execArgv: [...(ENTRY.endsWith(".ts") ? ["--import", "tsx"] : []), ...WRITER_V8_FLAGS],
         serialization: "advanced",
         stdio: ["ignore", "inherit", "inherit", "ipc"],
       });
