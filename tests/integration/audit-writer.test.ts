@@ -18,7 +18,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 it("creates a new log, and replaces a writer that stops answering: the stuck call fails, the chain goes on", async () => {
   const writer: AuditWriter = await openAuditWriter({ dataDir: join(dir, "log") }, { callTimeoutMs: 1500 });
   try {
-    await writer.append(rec(1));
+    const first = await writer.append(rec(1));
     const pid = writer.pid!;
     process.kill(pid, "SIGSTOP"); // alive but stuck
     await expect(writer.append(rec(2))).rejects.toThrow(/did not answer within 1500 ms/);
@@ -32,6 +32,12 @@ it("creates a new log, and replaces a writer that stops answering: the stuck cal
     expect(records.map((r) => r.requestId)).not.toContain("req-2");
     expect(records.map((r) => r.requestId)).toEqual(expect.arrayContaining(["req-1", "req-3"]));
     expect(records[0].callerName).toBe("网格员 王芳");
+    // What an append resolves to is the record as stored: its content, and its place in the chain.
+    const stored = records.find((r) => r.requestId === "req-1")!;
+    const { seq, prevHash, hash, citizens, fields, callerName } = stored;
+    expect(first).toMatchObject({ seq, prevHash, hash, citizens, fields, callerName, requestId: "req-1" });
+    expect(first.at.getTime()).toBe(new Date(stored.at).getTime());
+    expect(first).toMatchObject({ seq: 1, prevHash: "0".repeat(64), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
   } finally {
     await writer.close();
   }

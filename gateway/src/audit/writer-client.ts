@@ -7,7 +7,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import type { AuditStore, AuditStoreOptions } from "./store";
-import { batcher, type WriterAnswer, type WriterBatch, type WriterReply, type WriterRequest } from "./writer-protocol";
+import { batcher, type ChainPlace, type WriterAnswer, type WriterBatch, type WriterReply, type WriterRequest } from "./writer-protocol";
 
 const ENTRY = join(__dirname, `writer-process${__filename.endsWith(".ts") ? ".ts" : ".js"}`);
 const START_TIMEOUT_MS = 60_000;
@@ -197,7 +197,8 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
     get pendingCalls() {
       return pending.size;
     },
-    append: (rec) => call({ op: "append", arg: rec }),
+    // The writer answers an append with the record's place in the chain only: the record itself is here.
+    append: async (rec) => ({ ...rec, ...(await call<ChainPlace>({ op: "append", arg: rec })) }),
     query: (filter) => call({ op: "query", arg: filter }),
     verify: (expectHeadHash) => call({ op: "verify", arg: expectHeadHash }),
     ping: () => call({ op: "ping" }),

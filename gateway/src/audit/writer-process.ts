@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { openAuditStore, type AuditStore, type AuditStoreOptions } from "./store";
-import { batcher, type WriterAnswer, type WriterBatch, type WriterReply, type WriterRequest } from "./writer-protocol";
+import { batcher, type ChainPlace, type WriterAnswer, type WriterBatch, type WriterReply, type WriterRequest } from "./writer-protocol";
 
 function send(msg: WriterReply): void {
   if (process.connected) process.send!(msg);
@@ -57,7 +57,8 @@ async function main(): Promise<void> {
       );
     switch (m.op) {
       case "append":
-        void reply(store.append(m.arg));
+        // The gateway has the record: only its place in the chain goes back (not its citizens again).
+        void reply(store.append(m.arg).then(({ seq, prevHash, hash }): ChainPlace => ({ seq, prevHash, hash })));
         break;
       case "query":
         void reply(store.query(m.arg));

@@ -8,6 +8,9 @@ export type WriterRequest =
   | { id: number; op: "ping"; arg?: undefined }
   | { id: number; op: "close"; arg?: undefined };
 
+/** What the writer answers to an append: where the record went in the chain. */
+export type ChainPlace = { seq: number; prevHash: string; hash: string };
+
 export type WriterAnswer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string } };
 
 export type WriterReply =
