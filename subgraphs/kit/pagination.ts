@@ -56,12 +56,26 @@ export function checkPageSize(first: number | null | undefined): number {
 }
 
 /**
+ * An edge whose cursor is sealed only when it is read (a cursor costs an encryption: a page of 100 elders
+ * whose request selects only `pageInfo.endCursor` seals one, not 100), then kept.
+ */
+function lazyEdge<N>(codec: CursorCodec, list: string, key: string, node: N): Edge<N> {
+  let cursor: string | undefined;
+  return {
+    node,
+    get cursor() {
+      return (cursor ??= codec.encode(list, key));
+    },
+  };
+}
+
+/**
  * Builds a connection from rows fetched with `take: first + 1` ordered by `keyOf`.
  * `count` is only run when the client selects totalCount.
  */
 export function toConnection<R, N>(codec: CursorCodec, list: string, rows: R[], first: number, keyOf: (r: R) => string, toNode: (r: R) => N, count: () => Promise<number>): Connection<N> {
   const page = rows.slice(0, first);
-  const edges = page.map((r) => ({ cursor: codec.encode(list, keyOf(r)), node: toNode(r) }));
+  const edges = page.map((r) => lazyEdge(codec, list, keyOf(r), toNode(r)));
   return {
     edges,
     pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null },

@@ -78,4 +78,19 @@ describe("cursor pagination", () => {
     const last = toConnection(codec, "l", ["c"], 2, (r) => r, (r) => r, async () => 3);
     expect(last.pageInfo.hasNextPage).toBe(false);
   });
+
+  it("seals an edge's cursor only when it is read, once: endCursor is the last edge's cursor", () => {
+    const encode = jest.fn(codec.encode);
+    const counting = { ...codec, encode };
+    const conn = toConnection(counting, "l", ["a", "b", "c", "d"], 3, (r) => r, (r) => r, async () => 4);
+    expect(encode).toHaveBeenCalledTimes(1); // endCursor only
+    expect(conn.edges[2].cursor).toBe(conn.pageInfo.endCursor);
+    expect(encode).toHaveBeenCalledTimes(1);
+    const [first, second] = [conn.edges[0].cursor, conn.edges[1].cursor];
+    expect(conn.edges[0].cursor).toBe(first); // kept, not sealed again (a new seal would differ)
+    expect(encode).toHaveBeenCalledTimes(3);
+    expect([first, second].map((c) => decodeCursor(codec, "l", c))).toEqual(["a", "b"]);
+    // Serialised like any edge (the default resolver and JSON read the getter).
+    expect(JSON.parse(JSON.stringify(conn.edges[1]))).toEqual({ node: "b", cursor: second });
+  });
 });
