@@ -5,6 +5,7 @@ import { fork } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { applyMigrations, type SqlRunner } from "./migrate";
+import { siblingEntry } from "./sibling-entry";
 
 type Row = Record<string, unknown>;
 const nested = () => Promise.reject(new Error("nested transaction"));
@@ -61,18 +62,18 @@ export interface OpenOptions {
   /**
    * PGlite only: create a new database in a short-lived child process (./pglite-create.ts) and open it once
    * created, so that initdb's WebAssembly memory (≈ 500 MB touched, never given back) is not this process's.
-   * For long-lived processes with a memory budget (the gateway's embedded schema registry).
+   * For long-lived processes with a memory budget (the gateway's embedded schema registry, the access-log writer).
    */
   createApart?: boolean;
 }
 
-const CREATE_ENTRY = join(__dirname, `pglite-create${__filename.endsWith(".ts") ? ".ts" : ".js"}`);
+const CREATE_ENTRY = siblingEntry(__filename, "pglite-create");
 
 /** Runs initdb for `dataDir` in a child process; rejects with its reason when it fails. */
 function createApart(dataDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     let stderr = "";
-    const c = fork(CREATE_ENTRY, [dataDir], { execArgv: CREATE_ENTRY.endsWith(".ts") ? ["--import", "tsx"] : [], stdio: ["ignore", "ignore", "pipe", "ipc"] });
+    const c = fork(CREATE_ENTRY.file, [dataDir], { execArgv: CREATE_ENTRY.execArgv, stdio: ["ignore", "ignore", "pipe", "ipc"] });
     c.stderr!.on("data", (d: Buffer) => void (stderr = (stderr + d.toString("utf8")).slice(-2000)));
     c.on("error", (e) => reject(new Error(`the embedded database in ${dataDir} could not be created: ${e.message}`)));
     c.on("exit", (code, signal) =>

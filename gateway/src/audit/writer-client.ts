@@ -5,11 +5,11 @@
  * call starts a new writer on the same data folder.
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
 import type { AuditStore, AuditStoreOptions } from "./store";
+import { siblingEntry } from "../../../subgraphs/kit/sibling-entry";
 import { batcher, type ChainPlace, type WriterAnswer, type WriterBatch, type WriterReply, type WriterRequest } from "./writer-protocol";
 
-const ENTRY = join(__dirname, `writer-process${__filename.endsWith(".ts") ? ".ts" : ".js"}`);
+const ENTRY = siblingEntry(__filename, "writer-process");
 const START_TIMEOUT_MS = 60_000;
 /**
  * V8 flags of the writer process. The writer's own JavaScript is small and its objects short-lived, and
@@ -110,7 +110,6 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
 
   function spawnWriter(): Promise<ChildProcess> {
     return new Promise<ChildProcess>((resolve, reject) => {
-      let created = false;
       let settled = false;
       const fail = (e: Error) => {
         clearTimeout(timer);
@@ -118,8 +117,8 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
         settled = true;
         reject(e);
       };
-      const c = fork(ENTRY, [JSON.stringify(opts), String(limits.shutdownGraceMs ?? 30_000)], {
-        execArgv: [...(ENTRY.endsWith(".ts") ? ["--import", "tsx"] : []), ...WRITER_V8_FLAGS],
+      const c = fork(ENTRY.file, [JSON.stringify(opts), String(limits.shutdownGraceMs ?? 30_000)], {
+        execArgv: [...ENTRY.execArgv, ...WRITER_V8_FLAGS],
         serialization: "advanced",
         stdio: ["ignore", "inherit", "inherit", "ipc"],
       });
@@ -136,10 +135,6 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
       c.on("message", (m: WriterReply) => {
         if ("ready" in m) {
           clearTimeout(timer);
-          if (!m.ready && "created" in m) {
-            created = true;
-            return;
-          }
           if (!m.ready) return fail(new Error(`the access-log writer could not open the log: ${m.error}`));
           if (settled) return;
           settled = true;
@@ -153,12 +148,6 @@ export async function openAuditWriter(opts: AuditStoreOptions, limits: { callTim
         clearTimeout(timer);
         if (child === c) child = undefined;
         failPending(c, `the access-log writer exited (${signal ?? code}) before answering`);
-        if (!settled && created && code === 0) {
-          // The first writer created the log and left; the long-lived writer opens it.
-          settled = true;
-          spawnWriter().then(resolve, reject);
-          return;
-        }
         fail(new Error(`the access-log writer exited (${signal ?? code})`));
       });
     });

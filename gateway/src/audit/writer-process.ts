@@ -4,8 +4,6 @@
  * of the gateway process keeps the gateway small and fast, and gives the hash chain one writer.
  * It exits when the gateway disconnects (the gateway stopped or died) or asks it to close.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { openAuditStore, type AuditStore, type AuditStoreOptions } from "./store";
 import { batcher, type ChainPlace, type WriterAnswer, type WriterBatch, type WriterReply, type WriterRequest } from "./writer-protocol";
 
@@ -23,16 +21,10 @@ async function main(): Promise<void> {
   const opts = JSON.parse(process.argv[2] ?? "{}") as AuditStoreOptions;
   const graceMs = Number(process.argv[3]) > 0 ? Number(process.argv[3]) : 30_000;
   // Creating a PGlite database (initdb) leaves ~500 MB of WebAssembly memory that a process never gets
-  // back; opening an existing one costs ~180 MB. So a new log is created by a first writer, which then
-  // exits, and the gateway starts the long-lived writer on the existing folder.
-  const fresh = !opts.databaseUrl && !existsSync(join(opts.dataDir, "PG_VERSION"));
+  // back: a new log is created by a short-lived child process, and this writer opens the existing folder.
   let store: AuditStore;
   try {
-    store = await openAuditStore(opts);
-    if (fresh) {
-      await store.close();
-      return sendAndExit({ ready: false, created: true }, 0);
-    }
+    store = await openAuditStore({ ...opts, createApart: true });
   } catch (e) {
     return sendAndExit({ ready: false, error: e instanceof Error ? e.message : String(e) }, 1);
   }

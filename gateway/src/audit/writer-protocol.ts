@@ -16,8 +16,6 @@ export type WriterAnswer = { id: number; ok: true; value: unknown } | { id: numb
 export type WriterReply =
   | { ready: true; kind: "pglite" | "postgres" | "disabled" }
   | { ready: false; error: string }
-  /** A new log was created; this writer exits and the next one opens it. */
-  | { ready: false; created: true }
   | { answers: WriterAnswer[] };
 
 /**
