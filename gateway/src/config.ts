@@ -24,7 +24,7 @@ export const GATEWAY_VARS = {
   SUBGRAPH_BREAKER_FAILURES: envVar(int(1, 10_000, 5), "5", "consecutive failed fetches from a department (unreachable, timed out, HTTP 5xx, not a GraphQL response) that open its circuit breaker: its fields are then null with `SUBGRAPH_CIRCUIT_OPEN` at once, nothing is sent"),
   SUBGRAPH_BREAKER_COOLDOWN_MS: envVar(int(100, 600_000, 2_000), "2000", "how long a department's open breaker fails fast before one request probes it (half-open); an answer closes it, a failure opens it again"),
   SUBGRAPH_MAX_RESPONSE_BYTES: envVar(int(1024, 1024 * 1024 * 1024, 8 * 1024 * 1024), "8388608", "largest answer accepted from a department, bytes (declared or counted while it arrives); larger → its fields are null with `SUBGRAPH_RESPONSE_TOO_LARGE`"),
-  SUBGRAPH_RESPONSE_BUDGET_BYTES: envVar(int(1024, 16 * 1024 * 1024 * 1024, 24 * 1024 * 1024), "25165824", "department answer bytes one gateway process holds in flight at once (all departments, received and not yet parsed); an answer that would take it over is abandoned with `SUBGRAPH_RESPONSE_TOO_LARGE` — keeps the gateway within its heap (`GATEWAY_HEAP_MB`) whatever departments send"),
+  SUBGRAPH_RESPONSE_BUDGET_BYTES: envVar(int(1024, 16 * 1024 * 1024 * 1024, 16 * 1024 * 1024), "16777216", "department answer bytes one gateway process holds in flight at once (all departments, received and not yet parsed; two answers of the largest size); an answer that would take it over is abandoned with `SUBGRAPH_RESPONSE_TOO_LARGE` — keeps the gateway within its memory budget (300 MB RSS) whatever departments send: an answer costs about four times its size while it is read and parsed"),
   SUBGRAPH_CONNECTIONS: envVar(int(1, 1024, 32), "32", "keep-alive connections per department; requests beyond them wait for a free one"),
   SUBGRAPH_COALESCE: envVar(z.enum(["on", "off"]).default("on"), "on", "identical subgraph queries in flight at the same time for the same caller (same signed caller context) share one answer; nothing is kept after it arrives; `off` sends every one"),
   INTROSPECTION: envVar(bool.default(false), "false", "serve schema introspection (tools can read `schema/supergraph.graphql` instead)"),
@@ -59,6 +59,8 @@ export const GATEWAY_VARS = {
   TRACING: SUBGRAPH_VARS.TRACING,
   OTEL_EXPORTER_OTLP_ENDPOINT: SUBGRAPH_VARS.OTEL_EXPORTER_OTLP_ENDPOINT,
   GATEWAY_HEAP_MB: envVar(int(0, 65_536, 256), "256", "V8 old-space limit `npm start` gives the gateway process (`--max-old-space-size`); `0` leaves V8's default. Deployments starting the gateway themselves should pass the same flag"),
+  GATEWAY_GC_AFTER_ANSWER_BYTES: envVar(int(0, 1024 * 1024 * 1024, 4 * 1024 * 1024), "4194304", "a department answer at least this large (read, or abandoned over a limit) makes the gateway run one full garbage collection once it has been cut to what was asked (`npm start` starts the gateway with `--expose-gc` for it; `0`: never, and no flag). Its copies are garbage by then, but V8 collects large garbage late: measured 232–260 → 207–226 MB peak RSS with 8 answers of 7.5 MB at once. Legitimate answers (a 100-row page is ≈ 50 KB) never reach it"),
+  GATEWAY_MALLOC_MMAP_THRESHOLD: envVar(int(0, 32 * 1024 * 1024, 128 * 1024), "131072", "glibc's mmap threshold for the gateway process, bytes (`MALLOC_MMAP_THRESHOLD_` in the environment `npm start` gives it): a block this large or larger — a department answer's buffers — gets a mapping of its own, returned to the system when freed; `0` leaves glibc's dynamic threshold, which after the first large answer keeps blocks of up to that answer's size in its heap, where they fragment (measured: 25–40 MB more peak RSS under large answers). Deployments starting the gateway themselves should set the same variable"),
   GATEWAY_SEMI_SPACE_MB: envVar(int(0, 1024, 0), "0", "V8 young-generation semi-space size for the gateway (`--max-semi-space-size`; `0`: V8's default, 16); 32 cuts gateway CPU ≈ 9 % but costs 25–45 MB of peak RSS"),
 };
 
@@ -93,6 +95,8 @@ export type GatewayConfig = {
   /** Largest department answer, and the answer bytes in flight in the process (SUBGRAPH_MAX_RESPONSE_BYTES, SUBGRAPH_RESPONSE_BUDGET_BYTES). */
   subgraphMaxResponseBytes: number;
   subgraphResponseBudgetBytes: number;
+  /** Answer size from which the gateway collects garbage once done with it (GATEWAY_GC_AFTER_ANSWER_BYTES; 0: never). */
+  gcAfterAnswerBytes: number;
   subgraphConnections: number;
   coalesceSubgraphRequests: boolean;
   /** Routing URL overrides by subgraph name, from <NAME>_URL (e.g. ELDERLY_CARE_URL). */
@@ -120,8 +124,10 @@ export type GatewayConfig = {
   metricsToken?: string;
   /** OpenTelemetry tracing (TRACING, OTEL_EXPORTER_OTLP_ENDPOINT). */
   tracing: TracingConfig;
-  /** Node flags for the gateway process (GATEWAY_HEAP_MB, GATEWAY_SEMI_SPACE_MB). */
+  /** Node flags for the gateway process (GATEWAY_HEAP_MB, GATEWAY_SEMI_SPACE_MB, GATEWAY_GC_AFTER_ANSWER_BYTES). */
   nodeFlags: string[];
+  /** Environment for the gateway process set by whoever starts it (GATEWAY_MALLOC_MMAP_THRESHOLD). */
+  processEnv: Record<string, string>;
   /** Things worth a warning at start (e.g. a <NAME>_URL naming no subgraph). */
   warnings: string[];
 };
@@ -171,6 +177,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     breaker: { failures: e.SUBGRAPH_BREAKER_FAILURES, cooldownMs: e.SUBGRAPH_BREAKER_COOLDOWN_MS },
     subgraphMaxResponseBytes: e.SUBGRAPH_MAX_RESPONSE_BYTES,
     subgraphResponseBudgetBytes: e.SUBGRAPH_RESPONSE_BUDGET_BYTES,
+    gcAfterAnswerBytes: e.GATEWAY_GC_AFTER_ANSWER_BYTES,
     subgraphConnections: e.SUBGRAPH_CONNECTIONS,
     coalesceSubgraphRequests: e.SUBGRAPH_COALESCE === "on",
     subgraphUrls,
@@ -189,7 +196,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     metricsToken: e.METRICS_TOKEN,
     tracing: { mode: e.TRACING, endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },
-    nodeFlags: [...(e.GATEWAY_HEAP_MB > 0 ? [`--max-old-space-size=${e.GATEWAY_HEAP_MB}`] : []), ...(e.GATEWAY_SEMI_SPACE_MB > 0 ? [`--max-semi-space-size=${e.GATEWAY_SEMI_SPACE_MB}`] : [])],
+    nodeFlags: [...(e.GATEWAY_HEAP_MB > 0 ? [`--max-old-space-size=${e.GATEWAY_HEAP_MB}`] : []), ...(e.GATEWAY_SEMI_SPACE_MB > 0 ? [`--max-semi-space-size=${e.GATEWAY_SEMI_SPACE_MB}`] : []), ...(e.GATEWAY_GC_AFTER_ANSWER_BYTES > 0 ? ["--expose-gc"] : [])],
+    processEnv: e.GATEWAY_MALLOC_MMAP_THRESHOLD > 0 ? { MALLOC_MMAP_THRESHOLD_: String(e.GATEWAY_MALLOC_MMAP_THRESHOLD) } : {},
     warnings,
   };
 }

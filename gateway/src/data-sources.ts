@@ -19,7 +19,7 @@ import { createCursorCodec } from "../../subgraphs/kit/contract/cursor";
 import { DepartmentFetchError, SubgraphClient } from "./transport/subgraph-client";
 import { CircuitBreaker } from "./transport/circuit-breaker";
 import type { BreakerSync } from "./transport/breaker-sync";
-import { AnswerBudget } from "./transport/answer-budget";
+import { AnswerBudget, exposedCollector } from "./transport/answer-budget";
 import type { BreakerSnapshot, FetchEvent } from "./transport/department-health";
 import { cutToShape, shapeOf } from "./transport/answer-shape";
 import type { GovernedContext } from "./governance/executor";
@@ -186,7 +186,9 @@ export function createServiceBuilder(config: ResolvedGatewayConfig, insights: In
   const clients = new Map<string, SubgraphClient>();
   const retired = new Set<SubgraphClient>();
   const breakers = new Map<string, CircuitBreaker>();
-  const budget = new AnswerBudget(config.subgraphResponseBudgetBytes);
+  // With `--expose-gc` (GATEWAY_GC_AFTER_ANSWER_BYTES): a large answer's garbage is collected once it is cut.
+  const gc = config.gcAfterAnswerBytes > 0 ? exposedCollector() : undefined;
+  const budget = new AnswerBudget(config.subgraphResponseBudgetBytes, gc ? { afterBytes: config.gcAfterAnswerBytes, gc } : undefined);
   // The in-process services' page cursors (findings, access log) are opaque like the departments'.
   const cursors = createCursorCodec(config.signingSecret);
   const breakerOf = (name: string) => {

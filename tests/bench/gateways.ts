@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { loadGatewayConfig } from "../../gateway/src/config";
 
 const gatewayNodeFlags = (env: NodeJS.ProcessEnv) => loadGatewayConfig(env).nodeFlags;
+/** The environment `npm start` gives the gateway process (glibc's mmap threshold). */
+const gatewayProcessEnv = (env: NodeJS.ProcessEnv) => loadGatewayConfig(env).processEnv;
 import { join } from "node:path";
 import { compiledEntry } from "./build";
 
@@ -85,7 +87,7 @@ export function gatewaySpec(name: GatewayName, c: SpecContext): GatewaySpec {
         name,
         label: "ours, as shipped (governance on)",
         args: [...gatewayNodeFlags({}), compiledEntry(c.root, "gateway/src/main.ts")],
-        env: { ...ours("on"), NODE_ENV: "production" },
+        env: { ...ours("on"), ...gatewayProcessEnv({}), NODE_ENV: "production" },
         headers: { authorization: c.authorization, "x-purpose": "subsidy-review" },
       };
     case "ours-ungoverned":
@@ -93,7 +95,7 @@ export function gatewaySpec(name: GatewayName, c: SpecContext): GatewaySpec {
         name,
         label: "ours, GOVERNANCE=off",
         args: [...gatewayNodeFlags({}), compiledEntry(c.root, "gateway/src/main.ts")],
-        env: { ...ours("off"), NODE_ENV: "production" },
+        env: { ...ours("off"), ...gatewayProcessEnv({}), NODE_ENV: "production" },
         headers: {},
       };
     case "apollo-stock":

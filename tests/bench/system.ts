@@ -175,6 +175,7 @@ async function startGateway(o: SystemOptions, port: number, deptPorts: number[],
     echo: o.verbose,
     env: {
       ...o.env,
+      ...loadGatewayConfig({}).processEnv,
       PORT: String(port),
       HOST: "127.0.0.1",
       AUTH_JWT_SECRET: JWT_SECRET,

@@ -57,6 +57,8 @@ beforeAll(async () => {
   gatewayUrl = `http://127.0.0.1:${port}/graphql`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    // As `npm start` starts it (glibc's mmap threshold, GATEWAY_MALLOC_MMAP_THRESHOLD).
+    ...loadGatewayConfig({}).processEnv,
     NODE_OPTIONS: "",
     PORT: String(port),
     HOST: "127.0.0.1",

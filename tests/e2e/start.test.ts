@@ -118,12 +118,18 @@ describe("npm start", () => {
     expect(res.body.data!.grid.priorityElders.edges.length).toBeGreaterThan(0);
   });
 
-  it("runs compiled JavaScript with no TypeScript loader: the gateway with its heap limit, the access log in a writer process of its own", () => {
+  it("runs compiled JavaScript with no TypeScript loader: the gateway with its heap limit and mmap threshold, the access log in a writer process of its own", () => {
     const all = processesMentioning(dataDir);
     expect(all.filter((c) => /tsx/.test(c))).toEqual([]);
     const gw = all.filter((c) => c.includes("dist/gateway/src/main.js"));
     expect(gw.length).toBe(1);
     expect(gw[0]).toContain("--max-old-space-size=256");
+    expect(gw[0]).toContain("--expose-gc");
+    // …and glibc's fixed mmap threshold in its environment (GATEWAY_MALLOC_MMAP_THRESHOLD; its writer inherits
+    // it), the departments and the supervisor without it.
+    const fixed = processesMentioning("MALLOC_MMAP_THRESHOLD_=131072").filter((c) => all.includes(c));
+    expect(fixed).toContain(gw[0]);
+    expect(fixed.filter((c) => c !== gw[0] && !c.includes("writer-process.js"))).toEqual([]);
     expect(processesMentioning(join(dataDir, "gateway-audit")).filter((c) => c.includes("writer-process.js"))).toHaveLength(1);
     for (const d of DEPARTMENT_RECORDS) expect(all.filter((c) => c.includes(`dist/subgraphs/${d.folder}/main.js`))).toHaveLength(1);
   });

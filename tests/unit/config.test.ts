@@ -59,10 +59,18 @@ describe("configuration", () => {
   });
 
   it("derives the gateway's node flags", () => {
-    expect(loadGatewayConfig({}).nodeFlags).toEqual(["--max-old-space-size=256"]);
-    expect(loadGatewayConfig({ GATEWAY_SEMI_SPACE_MB: "16" }).nodeFlags).toEqual(["--max-old-space-size=256", "--max-semi-space-size=16"]);
-    expect(loadGatewayConfig({ GATEWAY_HEAP_MB: "0", GATEWAY_SEMI_SPACE_MB: "0" }).nodeFlags).toEqual([]);
+    expect(loadGatewayConfig({}).nodeFlags).toEqual(["--max-old-space-size=256", "--expose-gc"]);
+    expect(loadGatewayConfig({ GATEWAY_SEMI_SPACE_MB: "16" }).nodeFlags).toEqual(["--max-old-space-size=256", "--max-semi-space-size=16", "--expose-gc"]);
+    expect(loadGatewayConfig({ GATEWAY_HEAP_MB: "0", GATEWAY_SEMI_SPACE_MB: "0", GATEWAY_GC_AFTER_ANSWER_BYTES: "0" }).nodeFlags).toEqual([]);
+    expect(loadGatewayConfig({}).gcAfterAnswerBytes).toBe(4 * 1024 * 1024);
     expect(() => loadGatewayConfig({ GATEWAY_HEAP_MB: "lots" })).toThrow(/GATEWAY_HEAP_MB/);
+  });
+
+  it("derives the gateway process's environment: a fixed glibc mmap threshold unless turned off", () => {
+    expect(loadGatewayConfig({}).processEnv).toEqual({ MALLOC_MMAP_THRESHOLD_: "131072" });
+    expect(loadGatewayConfig({ GATEWAY_MALLOC_MMAP_THRESHOLD: "1048576" }).processEnv).toEqual({ MALLOC_MMAP_THRESHOLD_: "1048576" });
+    expect(loadGatewayConfig({ GATEWAY_MALLOC_MMAP_THRESHOLD: "0" }).processEnv).toEqual({});
+    expect(() => loadGatewayConfig({ GATEWAY_MALLOC_MMAP_THRESHOLD: String(64 * 1024 * 1024) })).toThrow(/GATEWAY_MALLOC_MMAP_THRESHOLD/);
   });
 
   it("reading configuration writes nothing; secrets are created only when asked for", () => {

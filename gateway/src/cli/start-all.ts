@@ -126,7 +126,7 @@ async function main() {
   console.log(`starting ${DEPARTMENT_RECORDS.length} department subgraphs (${DEPARTMENT_RECORDS.map((d) => `${d.name} ${d.label}`).join(", ")}; first start migrates and seeds each database)…`);
   await Promise.all(services.map((s) => waitHealthy(s, 600_000)));
   const endpoint = `http://${gw.host}:${gw.port}/graphql`;
-  const gateway: Service = { name: "gateway", file: entry("gateway/src/main.ts"), env: urls, nodeFlags: gw.nodeFlags, health: endpoint.replace(/graphql$/, "readyz"), restarts: 0, startedAt: 0 };
+  const gateway: Service = { name: "gateway", file: entry("gateway/src/main.ts"), env: { ...urls, ...gw.processEnv }, nodeFlags: gw.nodeFlags, health: endpoint.replace(/graphql$/, "readyz"), restarts: 0, startedAt: 0 };
   services.push(gateway);
   launch(gateway);
   await waitHealthy(gateway, 120_000);
