@@ -31,7 +31,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it(`keeps the writer's peak RSS within ${WRITER_PEAK_BUDGET_MB} MB while it appends, and the chain verifies`, async () => {
   const dataDir = join(dir, "log");
-  // The first writer creates the log (initdb) and exits; the long-lived writer opens the existing folder.
+  // The log is created (initdb) by a short-lived child of the writer (createApart); the writer then opens it.
   const writer = await openAuditWriter({ dataDir });
   try {
     await writer.ping();
@@ -44,7 +44,9 @@ it(`keeps the writer's peak RSS within ${WRITER_PEAK_BUDGET_MB} MB while it appe
     };
     await Promise.all(Array.from({ length: 50 }, lane));
     expect(writer.pid).toBe(pid); // the same writer did all of it
-    expect(peakMb(pid)).toBeLessThanOrEqual(WRITER_PEAK_BUDGET_MB);
+    const peak = peakMb(pid);
+    console.log(`access-log writer: peak RSS ${peak.toFixed(0)} MB over ${total} appends (budget ${WRITER_PEAK_BUDGET_MB} MB)`);
+    expect(peak).toBeLessThanOrEqual(WRITER_PEAK_BUDGET_MB);
     await expect(writer.verify()).resolves.toMatchObject({ ok: true, count: total });
     const { records } = await writer.query({ first: 1 });
     expect(records[0].citizens).toEqual(citizens);

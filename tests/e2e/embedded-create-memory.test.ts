@@ -38,6 +38,7 @@ it(`creates a new registry in a child process: the opening process peaks within 
   expect(first).toMatchObject({ ok: true, version: null });
   expect(first.peakMb).toBeLessThanOrEqual(RSS_BUDGET_MB);
   const again = openInFreshProcess(dataDir); // the existing folder: opened, not created again
+  console.log(`registry store opening process: peak RSS ${first.peakMb.toFixed(0)} MB creating, ${again.peakMb.toFixed(0)} MB reopening (budget ${RSS_BUDGET_MB} MB)`);
   expect(again).toMatchObject({ ok: true, version: null });
   expect(again.peakMb).toBeLessThanOrEqual(RSS_BUDGET_MB);
 }, 240_000);
