@@ -35,7 +35,7 @@ import { CONTRACT_ROUTE, createContractSchemas } from "./plugins/contracts";
 import { createRegistryRoutes } from "../../schema/registry/http";
 import { registerDraining } from "../../subgraphs/kit/lifecycle";
 import { registerHealthRoutes } from "../../subgraphs/kit/health";
-import { metricsPluginOf, type BreakerLike, type MetricsPlugin } from "./plugins/metrics";
+import { metricsPluginOf, type AnswersLike, type BreakerLike, type MetricsPlugin } from "./plugins/metrics";
 
 export type GatewayContext = GovernedContext;
 
@@ -110,7 +110,7 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
   // The departments' circuit breakers (the transport's), read by /readyz and the metrics.
   // One tracer provider for this gateway (TRACING; none when off), shut down with the app.
   const tracing = createTracing("gateway", config.tracing);
-  const departments = { breakers: options.breakers ?? ((): BreakerLike[] => []) };
+  const departments: { breakers: () => BreakerLike[]; answers?: () => AnswersLike } = { breakers: options.breakers ?? ((): BreakerLike[] => []) };
   const plugins = createPipeline({
     config,
     governance: authenticate ? { authenticate, policy, audit } : undefined,
@@ -118,6 +118,7 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     state,
     log: app.log,
     breakers: () => departments.breakers(),
+    answers: () => departments.answers?.() ?? { inFlightBytes: 0, collections: 0, collectionSeconds: 0 },
     tracing,
   });
   const metrics = metricsPluginOf(plugins)!;
@@ -129,6 +130,7 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
   // Not awaited: an unreachable Redis must not hold the start (the breakers then work per gateway).
   void services.followPeers(DEPARTMENT_RECORDS.map((d) => d.name));
   if (!options.breakers) departments.breakers = services.breakers;
+  departments.answers = services.answers;
   // The planner's parsed subgraph operations reach the data sources, which check answers against them.
   const gateway = new ApolloGateway({ supergraphSdl: supergraph.supergraphSdl, buildService: services.build, queryPlannerConfig: { exposeDocumentNodeInFetchNode: true } });
   let supergraphLoaded = false;

@@ -24,7 +24,7 @@ export const GATEWAY_VARS = {
   SUBGRAPH_BREAKER_FAILURES: envVar(int(1, 10_000, 5), "5", "consecutive failed fetches from a department (unreachable, timed out, HTTP 5xx, not a GraphQL response) that open its circuit breaker: its fields are then null with `SUBGRAPH_CIRCUIT_OPEN` at once, nothing is sent"),
   SUBGRAPH_BREAKER_COOLDOWN_MS: envVar(int(100, 600_000, 2_000), "2000", "how long a department's open breaker fails fast before one request probes it (half-open); an answer closes it, a failure opens it again"),
   SUBGRAPH_MAX_RESPONSE_BYTES: envVar(int(1024, 1024 * 1024 * 1024, 8 * 1024 * 1024), "8388608", "largest answer accepted from a department, bytes (declared or counted while it arrives); larger → its fields are null with `SUBGRAPH_RESPONSE_TOO_LARGE`"),
-  SUBGRAPH_RESPONSE_BUDGET_BYTES: envVar(int(1024, 16 * 1024 * 1024 * 1024, 16 * 1024 * 1024), "16777216", "department answer bytes one gateway process holds in flight at once (all departments, received and not yet parsed; two answers of the largest size); an answer that would take it over is abandoned with `SUBGRAPH_RESPONSE_TOO_LARGE` — keeps the gateway within its memory budget (300 MB RSS) whatever departments send: an answer costs about four times its size while it is read and parsed"),
+  SUBGRAPH_RESPONSE_BUDGET_BYTES: envVar(int(1024, 16 * 1024 * 1024 * 1024, 24 * 1024 * 1024), "25165824", "department answer bytes one gateway process holds in flight at once (all departments, received and not yet parsed); an answer that would take it over is abandoned with `SUBGRAPH_RESPONSE_TOO_LARGE` — bounds what departments' answers cost the gateway while they are read and parsed (about four times their size; see also `GATEWAY_GC_AFTER_ANSWER_BYTES`)"),
   SUBGRAPH_CONNECTIONS: envVar(int(1, 1024, 32), "32", "keep-alive connections per department; requests beyond them wait for a free one"),
   SUBGRAPH_COALESCE: envVar(z.enum(["on", "off"]).default("on"), "on", "identical subgraph queries in flight at the same time for the same caller (same signed caller context) share one answer; nothing is kept after it arrives; `off` sends every one"),
   INTROSPECTION: envVar(bool.default(false), "false", "serve schema introspection (tools can read `schema/supergraph.graphql` instead)"),
@@ -59,7 +59,8 @@ export const GATEWAY_VARS = {
   TRACING: SUBGRAPH_VARS.TRACING,
   OTEL_EXPORTER_OTLP_ENDPOINT: SUBGRAPH_VARS.OTEL_EXPORTER_OTLP_ENDPOINT,
   GATEWAY_HEAP_MB: envVar(int(0, 65_536, 256), "256", "V8 old-space limit `npm start` gives the gateway process (`--max-old-space-size`); `0` leaves V8's default. Deployments starting the gateway themselves should pass the same flag"),
-  GATEWAY_GC_AFTER_ANSWER_BYTES: envVar(int(0, 1024 * 1024 * 1024, 4 * 1024 * 1024), "4194304", "a department answer at least this large (read, or abandoned over a limit) makes the gateway run one full garbage collection once it has been cut to what was asked (`npm start` starts the gateway with `--expose-gc` for it; `0`: never, and no flag). Its copies are garbage by then, but V8 collects large garbage late: measured 232–260 → 207–226 MB peak RSS with 8 answers of 7.5 MB at once. Legitimate answers (a 100-row page is ≈ 50 KB) never reach it"),
+  GATEWAY_GC_AFTER_ANSWER_BYTES: envVar(int(0, 1024 * 1024 * 1024, 4 * 1024 * 1024).refine((n) => n === 0 || n >= 1024 * 1024, "0 (never) or at least 1048576"), "4194304", "a department answer at least this large (read, or abandoned over a limit) asks the gateway for one full garbage collection once it has been cut to what was asked (`npm start` starts the gateway with `--expose-gc` for it; `0`: never, and no flag; else at least 1 MB). It runs only while the gateway's RSS is at least `GATEWAY_GC_ABOVE_RSS_MB`, and collections take at most a fifth of the gateway's time however many large answers arrive. The answer's copies are garbage by then, but V8 collects large garbage late: with 8 answers of 7.5 MB at once (`tests/e2e/department-memory`) the gateway peaked at 253–299 MB without it, 223–241 MB with it"),
+  GATEWAY_GC_ABOVE_RSS_MB: envVar(int(0, 65_536, 192), "192", "RSS of the gateway process from which a large answer's end collects garbage (`GATEWAY_GC_AFTER_ANSWER_BYTES`); below it V8 decides alone"),
   GATEWAY_MALLOC_MMAP_THRESHOLD: envVar(int(0, 32 * 1024 * 1024, 128 * 1024), "131072", "glibc's mmap threshold for the gateway process, bytes (`MALLOC_MMAP_THRESHOLD_` in the environment `npm start` gives it): a block this large or larger — a department answer's buffers — gets a mapping of its own, returned to the system when freed; `0` leaves glibc's dynamic threshold, which after the first large answer keeps blocks of up to that answer's size in its heap, where they fragment (measured: 25–40 MB more peak RSS under large answers). Deployments starting the gateway themselves should set the same variable"),
   GATEWAY_SEMI_SPACE_MB: envVar(int(0, 1024, 0), "0", "V8 young-generation semi-space size for the gateway (`--max-semi-space-size`; `0`: V8's default, 16); 32 cuts gateway CPU ≈ 9 % but costs 25–45 MB of peak RSS"),
 };
@@ -97,6 +98,8 @@ export type GatewayConfig = {
   subgraphResponseBudgetBytes: number;
   /** Answer size from which the gateway collects garbage once done with it (GATEWAY_GC_AFTER_ANSWER_BYTES; 0: never). */
   gcAfterAnswerBytes: number;
+  /** RSS from which those collections run (GATEWAY_GC_ABOVE_RSS_MB). */
+  gcAboveRssBytes: number;
   subgraphConnections: number;
   coalesceSubgraphRequests: boolean;
   /** Routing URL overrides by subgraph name, from <NAME>_URL (e.g. ELDERLY_CARE_URL). */
@@ -178,6 +181,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     subgraphMaxResponseBytes: e.SUBGRAPH_MAX_RESPONSE_BYTES,
     subgraphResponseBudgetBytes: e.SUBGRAPH_RESPONSE_BUDGET_BYTES,
     gcAfterAnswerBytes: e.GATEWAY_GC_AFTER_ANSWER_BYTES,
+    gcAboveRssBytes: e.GATEWAY_GC_ABOVE_RSS_MB * 1024 * 1024,
     subgraphConnections: e.SUBGRAPH_CONNECTIONS,
     coalesceSubgraphRequests: e.SUBGRAPH_COALESCE === "on",
     subgraphUrls,

@@ -20,6 +20,7 @@ import { DepartmentFetchError, SubgraphClient } from "./transport/subgraph-clien
 import { CircuitBreaker } from "./transport/circuit-breaker";
 import type { BreakerSync } from "./transport/breaker-sync";
 import { AnswerBudget, exposedCollector } from "./transport/answer-budget";
+import type { AnswersLike } from "./plugins/metrics";
 import type { BreakerSnapshot, FetchEvent } from "./transport/department-health";
 import { cutToShape, shapeOf } from "./transport/answer-shape";
 import type { GovernedContext } from "./governance/executor";
@@ -88,6 +89,18 @@ function operationDocument(query: string | undefined): DocumentNode | undefined 
 
 /** Ids safe to pass on as a department's request id (the gateway's are UUIDs). */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * How the gateway process was started matters to its memory under large answers (README, Performance):
+ * `npm start` gives it `--expose-gc` and glibc's fixed mmap threshold; a deployment that starts it some
+ * other way is told at start what it is missing.
+ */
+export function warnAboutProcess(config: ResolvedGatewayConfig, gcExposed: boolean, log: FastifyBaseLogger): void {
+  if (config.gcAfterAnswerBytes > 0 && !gcExposed) log.warn("node started without --expose-gc: no garbage collection after large department answers (GATEWAY_GC_AFTER_ANSWER_BYTES); start the gateway as `npm run start:gateway` does");
+  for (const [name, value] of Object.entries(config.processEnv)) {
+    if (process.env[name] !== value) log.warn({ [name]: process.env[name] ?? null, expected: value }, `the gateway process's environment lacks ${name}=${value} (GATEWAY_MALLOC_MMAP_THRESHOLD); start it as \`npm run start:gateway\` does`);
+  }
+}
 
 /**
  * A department over HTTP (in place of Apollo's fetch-based RemoteGraphQLDataSource): signed, pooled,
@@ -188,7 +201,8 @@ export function createServiceBuilder(config: ResolvedGatewayConfig, insights: In
   const breakers = new Map<string, CircuitBreaker>();
   // With `--expose-gc` (GATEWAY_GC_AFTER_ANSWER_BYTES): a large answer's garbage is collected once it is cut.
   const gc = config.gcAfterAnswerBytes > 0 ? exposedCollector() : undefined;
-  const budget = new AnswerBudget(config.subgraphResponseBudgetBytes, gc ? { afterBytes: config.gcAfterAnswerBytes, gc } : undefined);
+  const budget = new AnswerBudget(config.subgraphResponseBudgetBytes, gc ? { afterBytes: config.gcAfterAnswerBytes, gc, aboveRssBytes: config.gcAboveRssBytes } : undefined);
+  warnAboutProcess(config, !!gc, log);
   // The in-process services' page cursors (findings, access log) are opaque like the departments'.
   const cursors = createCursorCodec(config.signingSecret);
   const breakerOf = (name: string) => {
@@ -251,5 +265,7 @@ export function createServiceBuilder(config: ResolvedGatewayConfig, insights: In
     /** Department connection pools open: one per department, plus any retired after a URL change. */
     pools: () => clients.size + retired.size,
     breakers: (): BreakerSnapshot[] => [...breakers.values()].map((b) => b.snapshot()),
+    /** Department answer bytes in flight, and the collections run after large answers (metrics). */
+    answers: (): AnswersLike => ({ inFlightBytes: budget.inFlight, collections: budget.collections, collectionSeconds: budget.collectionMs / 1000 }),
   };
 }

@@ -40,7 +40,7 @@ import { createUsageReportingPlugin } from "./plugins/usage-reporting";
 import type { SafelistGuard } from "../../schema/registry/safelist";
 import type { UsageEntry } from "../../schema/registry/usage";
 import type { GraphQLSchema } from "graphql";
-import { createMetricsPlugin, type BreakerLike } from "./plugins/metrics";
+import { createMetricsPlugin, type AnswersLike, type BreakerLike } from "./plugins/metrics";
 import { createTracingPlugin } from "./plugins/tracing";
 import type { Tracing } from "../../subgraphs/kit/tracing";
 
@@ -55,14 +55,16 @@ export interface PipelineDeps {
   log: { error(o: unknown, m: string): void; warn(o: unknown, m: string): void };
   /** The departments' circuit breakers, shown in the metrics (read at each scrape). */
   breakers?: () => BreakerLike[];
+  /** The departments' answer budget and its collections, shown in the metrics (read at each scrape). */
+  answers?: () => AnswersLike;
   /** OpenTelemetry tracing (absent: TRACING=off). */
   tracing?: Tracing;
 }
 
-export function createPipeline({ config, governance, registry, state, log, breakers, tracing }: PipelineDeps): GatewayPlugin[] {
+export function createPipeline({ config, governance, registry, state, log, breakers, answers, tracing }: PipelineDeps): GatewayPlugin[] {
   const g = governance;
   const r = registry;
-  const metrics = createMetricsPlugin({ token: config.metricsToken, breakers });
+  const metrics = createMetricsPlugin({ token: config.metricsToken, breakers, answers });
   const audit = g ? metrics.instrumentAudit(g.audit) : undefined;
   return [
     createHostPlugin(),

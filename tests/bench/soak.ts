@@ -19,6 +19,7 @@ import { startDepartment, type RunningDepartment } from "../../subgraphs/kit/ser
 import { departmentRecord } from "../../subgraphs/departments";
 import { mintToken } from "../../gateway/src/auth/mint";
 import { loadPolicy } from "../../gateway/src/governance/policy";
+import { loadGatewayConfig } from "../../gateway/src/config";
 import { fixtureDir } from "../helpers/fixtures";
 import { freePorts } from "../helpers/ports";
 import { runLoad } from "./load";
@@ -75,9 +76,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const [port] = await freePorts(1);
     const url = `http://127.0.0.1:${port}/graphql`;
     let out = "";
-    gateway = spawn(process.execPath, ["--max-old-space-size=256", "dist/gateway/src/main.js"], {
+    const launch = loadGatewayConfig({});
+    gateway = spawn(process.execPath, [...launch.nodeFlags, "dist/gateway/src/main.js"], {
       cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: "", NODE_ENV: "production", PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "warn", INTERNAL_SIGNING_SECRET: secret, AUTH_JWT_SECRET: jwtSecret, RATE_LIMIT_PER_SECOND: "0", ...Object.fromEntries(departments.map((d) => [`${departmentRecord(d.config.department).envPrefix}_URL`, d.url])) },
+      env: { ...process.env, ...launch.processEnv, NODE_OPTIONS: "", NODE_ENV: "production", PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "warn", INTERNAL_SIGNING_SECRET: secret, AUTH_JWT_SECRET: jwtSecret, RATE_LIMIT_PER_SECOND: "0", ...Object.fromEntries(departments.map((d) => [`${departmentRecord(d.config.department).envPrefix}_URL`, d.url])) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     gateway.stdout!.on("data", (d) => (out = (out + d).slice(-10_000)));

@@ -1,8 +1,9 @@
 /**
  * A department cannot crash the gateway with what it sends: the gateway as a process of its own (compiled,
- * with the heap limit `npm start` gives it), one department answering 48 MB (the answers that exhausted its
+ * with the flags and environment `npm start` gives it), one department answering 48 MB (the answers that exhausted its
  * heap before) or answers just under the per-answer limit, 8 at a time — every response is well-formed with
- * the other departments' data, and the gateway's peak RSS stays within its budget.
+ * the other departments' data, and the gateway's peak RSS stays within its budget (it collects garbage
+ * after large answers, GATEWAY_GC_AFTER_ANSWER_BYTES; the metrics show it).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -170,5 +171,15 @@ describe("a department sending too much, 8 answers at once, against the gateway 
     figures.push(`  high-water mark over the run: ${hwm.toFixed(0)} MB`);
     expect(hwm).toBeLessThan(RSS_BUDGET_MB);
     expect(gw.exitCode).toBeNull();
+  });
+
+  it("collected garbage after the large answers, within its share of time, and holds no answer bytes now", async () => {
+    const text = await (await fetch(gatewayUrl.replace("/graphql", "/metrics"))).text();
+    const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
+    const [collections, seconds] = [metric("cg_gateway_answer_collections_total"), metric("cg_gateway_answer_collection_seconds_total")];
+    figures.push(`  collections after large answers: ${collections} (${(seconds * 1000).toFixed(0)} ms)`);
+    expect(collections).toBeGreaterThan(0);
+    expect(seconds).toBeGreaterThan(0);
+    expect(metric("cg_department_answer_bytes_in_flight")).toBe(0);
   });
 });

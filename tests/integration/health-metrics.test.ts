@@ -77,6 +77,8 @@ describe("gateway health, readiness and metrics", () => {
     expect(sample(res.text, "cg_graphql_errors_total", '{code="UNAUTHENTICATED"}')).toBeGreaterThanOrEqual(1);
     expect(sample(res.text, "cg_access_log_append_duration_seconds_count", '{result="ok"}')).toBeGreaterThanOrEqual(1);
     expect(sample(res.text, "cg_access_log_queue_depth")).toBe(0);
+    // No answer in flight; no large answer, so no collection after one (jest's node has no exposed collector).
+    expect([sample(res.text, "cg_department_answer_bytes_in_flight"), sample(res.text, "cg_gateway_answer_collections_total"), sample(res.text, "cg_gateway_answer_collection_seconds_total")]).toEqual([0, 0, 0]);
     expect(sample(res.text, "cg_department_breaker_state", '{subgraph="elderly-care",state="open"}')).toBe(1);
     expect(sample(res.text, "cg_department_breaker_state", '{subgraph="elderly-care",state="closed"}')).toBe(0);
     expect(sample(res.text, "cg_process_resident_memory_bytes")).toBeGreaterThan(0);

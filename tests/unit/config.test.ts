@@ -73,6 +73,19 @@ describe("configuration", () => {
     expect(() => loadGatewayConfig({ GATEWAY_MALLOC_MMAP_THRESHOLD: String(64 * 1024 * 1024) })).toThrow(/GATEWAY_MALLOC_MMAP_THRESHOLD/);
   });
 
+  it("`npm run start:gateway` starts the gateway with the default flags and environment", () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8"));
+    const launch = loadGatewayConfig({});
+    const env = Object.entries(launch.processEnv).map(([k, v]) => `${k}=${v}`);
+    expect(pkg.scripts["start:gateway"]).toBe([...env, "node", ...launch.nodeFlags, "dist/gateway/src/main.js"].join(" "));
+  });
+
+  it("collects garbage after large answers only from 1 MB, above an RSS threshold", () => {
+    expect([loadGatewayConfig({}).gcAfterAnswerBytes, loadGatewayConfig({}).gcAboveRssBytes]).toEqual([4 * 1024 * 1024, 192 * 1024 * 1024]);
+    expect(loadGatewayConfig({ GATEWAY_GC_AFTER_ANSWER_BYTES: "0" }).gcAfterAnswerBytes).toBe(0);
+    expect(() => loadGatewayConfig({ GATEWAY_GC_AFTER_ANSWER_BYTES: "1" })).toThrow(/GATEWAY_GC_AFTER_ANSWER_BYTES/);
+  });
+
   it("reading configuration writes nothing; secrets are created only when asked for", () => {
     const dir = mkdtempSync(join(tmpdir(), "cg-config-"));
     try {

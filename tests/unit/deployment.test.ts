@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { DEPARTMENT_RECORDS } from "../../subgraphs/departments";
-import { GATEWAY_VARS } from "../../gateway/src/config";
+import { GATEWAY_VARS, loadGatewayConfig } from "../../gateway/src/config";
 import { SUBGRAPH_VARS } from "../../subgraphs/kit/config";
 import { REGISTRY_VARS } from "../../schema/registry/config";
 
@@ -61,11 +61,15 @@ describe("the Kubernetes manifest", () => {
     expect(config.OTEL_EXPORTER_OTLP_ENDPOINT).toMatch(/^http:\/\/.+:4318\/v1\/traces$/);
     expect([c.readinessProbe.httpGet.path, c.livenessProbe.httpGet.path]).toEqual(["/readyz", "/healthz"]);
     expect(c.resources.limits.memory).toBe("400Mi");
+    // Started as `npm start` starts it: the default node flags (heap limit, --expose-gc) and process environment.
+    const launch = loadGatewayConfig({});
+    expect(c.command).toEqual(["node", ...launch.nodeFlags, "dist/gateway/src/main.js"]);
+    for (const [name, value] of Object.entries(launch.processEnv)) expect(c.env).toContainEqual({ name, value });
     expect(find("NetworkPolicy", "departments-only-from-gateway")!.spec.ingress[0].from[0].podSelector.matchLabels["app.kubernetes.io/component"]).toBe("gateway");
   });
 
   it("configures only variables the code reads", () => {
-    const known = new Set([...Object.keys(GATEWAY_VARS), ...Object.keys(SUBGRAPH_VARS), ...Object.keys(REGISTRY_VARS), ...DEPARTMENT_RECORDS.flatMap((d) => [`${d.envPrefix}_URL`, `${d.envPrefix}_PORT`, `${d.envPrefix}_DATABASE_URL`])]);
+    const known = new Set([...Object.keys(GATEWAY_VARS), ...Object.keys(loadGatewayConfig({}).processEnv), ...Object.keys(SUBGRAPH_VARS), ...Object.keys(REGISTRY_VARS), ...DEPARTMENT_RECORDS.flatMap((d) => [`${d.envPrefix}_URL`, `${d.envPrefix}_PORT`, `${d.envPrefix}_DATABASE_URL`])]);
     const used = [...Object.keys(find("ConfigMap", "citizen-graph")!.data!), ...docs.filter((d) => d.kind === "Deployment").flatMap((d) => d.spec.template.spec.containers[0].env.map((e: { name: string }) => e.name))];
     expect(used.filter((v) => !known.has(v))).toEqual([]);
   });

@@ -11,6 +11,8 @@
  *   `circuit_open`, `too_large`, `bad_response`);
  * - `cg_department_breaker_state{subgraph,state}` (1 for the breaker's current state, 0 for the others) and
  *   `cg_department_breaker_failures{subgraph}`, read from the transport's breakers when scraped;
+ * - `cg_department_answer_bytes_in_flight` (the answer budget in use), `cg_gateway_answer_collections_total` and
+ *   `cg_gateway_answer_collection_seconds_total` (full collections after large answers and their time);
  * - `cg_access_log_append_duration_seconds{result}` and `cg_access_log_queue_depth` (appends waiting to be
  *   committed), through `instrumentAudit` around the access-log store.
  */
@@ -38,11 +40,20 @@ export interface BreakerLike {
   openedAt?: string;
 }
 
+/** The transport's answer budget as the metrics read it. */
+export interface AnswersLike {
+  inFlightBytes: number;
+  collections: number;
+  collectionSeconds: number;
+}
+
 export interface MetricsPluginOptions {
   /** Bearer token that reads /metrics (METRICS_TOKEN); unset: loopback only. */
   token?: string;
   /** The departments' breakers, read at each scrape (default: none). */
   breakers?: () => BreakerLike[];
+  /** The answer budget and its collections, read at each scrape (default: none). */
+  answers?: () => AnswersLike;
 }
 
 export interface MetricsPlugin extends GatewayPlugin {
@@ -62,6 +73,7 @@ const subgraphLabel = (s: string) => (/^[a-z0-9][a-z0-9-]{0,63}$/.test(s) ? s : 
 
 export function createMetricsPlugin(opts: MetricsPluginOptions = {}): MetricsPlugin {
   const breakers = opts.breakers ?? (() => []);
+  const answers = opts.answers ?? ((): AnswersLike => ({ inFlightBytes: 0, collections: 0, collectionSeconds: 0 }));
   let registry: Registry | undefined;
   // Metrics that exist before the app does (the transport and the access log may report first).
   let errors: Counter<"code"> | undefined;
@@ -112,6 +124,33 @@ export function createMetricsPlugin(opts: MetricsPluginOptions = {}): MetricsPlu
       collect() {
         this.reset();
         for (const b of breakers()) this.set({ subgraph: subgraphLabel(b.subgraph) }, b.failures);
+      },
+    });
+    new Gauge({
+      name: "cg_department_answer_bytes_in_flight",
+      help: "Department answer bytes being read or parsed (SUBGRAPH_RESPONSE_BUDGET_BYTES bounds it)",
+      registers: [r],
+      collect() {
+        this.set(answers().inFlightBytes);
+      },
+    });
+    // Counters kept by the transport, read at each scrape.
+    new Counter({
+      name: "cg_gateway_answer_collections_total",
+      help: "Full garbage collections run after large department answers (GATEWAY_GC_AFTER_ANSWER_BYTES)",
+      registers: [r],
+      collect() {
+        this.reset();
+        this.inc(answers().collections);
+      },
+    });
+    new Counter({
+      name: "cg_gateway_answer_collection_seconds_total",
+      help: "Time spent in those collections",
+      registers: [r],
+      collect() {
+        this.reset();
+        this.inc(answers().collectionSeconds);
       },
     });
     appendLatency = new Histogram({ name: "cg_access_log_append_duration_seconds", help: "Time to commit one access record, by result (ok, error)", labelNames: ["result"], buckets: LATENCY_BUCKETS, registers: [r] });

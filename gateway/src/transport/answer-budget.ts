@@ -9,21 +9,35 @@
  * V8 collects large garbage late (an external-memory allowance of 64 MB, large strings at the next full
  * collection), so a department answering near the per-answer limit many times over pushed the gateway's
  * RSS past its budget without anything being alive. With `collect`, giving back the bytes of an answer of
- * at least `afterBytes` (read or abandoned) schedules one full collection for after the current I/O phase
- * — by then the data source has cut the answer — however many such answers end in that phase.
+ * at least `afterBytes` (read or abandoned) asks for one full collection after the current I/O phase (by
+ * then the data source has cut the answer). It runs only if the process's RSS is at least `aboveRssBytes`
+ * (a gateway with room left lets V8 decide), and only if collections so far have taken at most `maxShare`
+ * of the time since the previous one started: a department or client provoking large answers without end
+ * cannot make the gateway spend more than that share of its event loop collecting.
  */
 export interface Collection {
-  /** Bytes of one answer from which its end schedules a collection. */
+  /** Bytes of one answer from which its end asks for a collection. */
   afterBytes: number;
   /** The collector (`globalThis.gc`, exposed by `--expose-gc`). */
   gc: () => void;
+  /** RSS from which a collection runs (below it, none). */
+  aboveRssBytes: number;
+  /** Largest share of wall time spent in these collections (default 0.2). */
+  maxShare?: number;
+  /** The process's RSS and a clock (tests give their own). */
+  rss?: () => number;
+  now?: () => number;
 }
 
 export class AnswerBudget {
   private used = 0;
-  private collecting = false;
-  /** Collections scheduled after large answers (for metrics and tests). */
+  private asked = false;
+  /** When the previous collection started, and how long it took (ms). */
+  private lastStart = -Infinity;
+  private lastMs = 0;
+  /** Collections run after large answers and the time they took (for metrics and tests). */
   collections = 0;
+  collectionMs = 0;
 
   constructor(
     readonly limitBytes: number,
@@ -40,18 +54,30 @@ export class AnswerBudget {
   /** Gives back the bytes of one answer (all it had taken). */
   give(n: number): void {
     this.used = Math.max(0, this.used - n);
-    if (this.collect && n >= this.collect.afterBytes && !this.collecting) {
-      this.collecting = true;
-      this.collections++;
+    if (this.collect && n >= this.collect.afterBytes && !this.asked) {
+      this.asked = true;
       setImmediate(() => {
-        this.collecting = false;
-        try {
-          this.collect!.gc();
-        } catch {
-          /* a collector that fails changes nothing about the answers */
-        }
+        this.asked = false;
+        this.collectIfDue(this.collect!);
       });
     }
+  }
+
+  private collectIfDue(c: Collection): void {
+    const now = c.now ?? performance.now.bind(performance);
+    const started = now();
+    if ((c.rss ?? process.memoryUsage.rss)() < c.aboveRssBytes) return;
+    // The previous collection's time may be at most `maxShare` of the time since it started.
+    if (this.lastMs > (started - this.lastStart) * (c.maxShare ?? 0.2)) return;
+    try {
+      c.gc();
+    } catch {
+      /* a collector that fails changes nothing about the answers */
+    }
+    this.lastStart = started;
+    this.lastMs = now() - started;
+    this.collections++;
+    this.collectionMs += this.lastMs;
   }
 
   /** Bytes held by answers in flight (for metrics and tests). */

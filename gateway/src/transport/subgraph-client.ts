@@ -103,6 +103,12 @@ export class DepartmentFetchError extends Error {
 
 const READ_ONLY = /^\s*(query\b|\{)/;
 
+/**
+ * The first `n` characters of an answer for the log, copied: a slice of a string can share the whole
+ * string's memory, and an error kept while a fetch is retried must not keep an 8 MB answer alive.
+ */
+const head = (text: string, n: number): string => (text.length <= n ? text : Buffer.from(text.slice(0, n), "utf8").toString("utf8"));
+
 function checkResponse(parsed: unknown, expect: Expectation | undefined): string | null {
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return "a body that is not a GraphQL response";
   const r = parsed as { data?: unknown; errors?: unknown };
@@ -247,7 +253,7 @@ export class SubgraphClient {
     // The answer's bytes stay counted in the budget until it is parsed (the parse is what takes memory).
     try {
       if (res.statusCode < 200 || res.statusCode >= 300) {
-        throw new DepartmentFetchError(this.name, "http_error", `${this.name}: HTTP ${res.statusCode}: ${text.slice(0, 500)}`, { attempts: attempt, status: res.statusCode });
+        throw new DepartmentFetchError(this.name, "http_error", `${this.name}: HTTP ${res.statusCode}: ${head(text, 500)}`, { attempts: attempt, status: res.statusCode });
       }
       let parsed: unknown;
       try {
@@ -256,7 +262,7 @@ export class SubgraphClient {
         parsed = undefined;
       }
       const wrong = checkResponse(parsed, expect);
-      if (wrong) throw new DepartmentFetchError(this.name, "bad_response", `${this.name}: answered with ${wrong}: ${text.slice(0, 200)}`, { attempts: attempt, status: res.statusCode });
+      if (wrong) throw new DepartmentFetchError(this.name, "bad_response", `${this.name}: answered with ${wrong}: ${head(text, 200)}`, { attempts: attempt, status: res.statusCode });
       let first: SubgraphResponse | undefined = parsed as SubgraphResponse;
       return {
         status: res.statusCode,
