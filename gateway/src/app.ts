@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
-import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloGateway } from "@apollo/gateway";
 import fastifyApollo from "@as-integrations/fastify";
@@ -159,7 +159,7 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
   // purpose, masks, access record): a finding is built only from facts the caller may read.
   insights.execute = (context) => async (query, variables) => {
     const outer = context as GovernedContext;
-    const res = await server.executeOperation({ query, variables }, { contextValue: { requestId: outer.requestId, clientRequestId: outer.clientRequestId, caller: outer.caller, purpose: outer.purpose, ungoverned: outer.ungoverned, trace: outer.trace } });
+    const res = await server.executeOperation({ query, variables }, { contextValue: { requestId: outer.requestId, clientRequestId: outer.clientRequestId, caller: outer.caller, purpose: outer.purpose, ungoverned: outer.ungoverned, trace: outer.trace, answers: outer.answers } });
     if (res.body.kind !== "single") throw new Error("unexpected incremental result");
     const { data, errors } = res.body.singleResult;
     // Fields the caller may not read come back null with UNAUTHORIZED_FIELD_OR_TYPE: the checks work without them.
@@ -170,10 +170,14 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     if (failures.length) throw new Error(`insights query failed: ${failures.map((e) => `${String(e.extensions?.code)} ${e.message}`).join("; ")}`);
     return (data ?? {}) as Record<string, unknown>;
   };
-  const context = async (req: FastifyRequest): Promise<GatewayContext> => {
+  const context = async (req: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
       const purpose = req.headers["x-purpose"];
       const contract = req.routeOptions.url === CONTRACT_ROUTE ? (req.params as { name: string }).name : undefined;
-      const base = { requestId: String(req.id), clientRequestId: clientRequestId(req), client: req.client, ...(contract ? { contract } : {}) };
+      // The department answers this request uses stay counted in the gateway's answer budget until its
+      // response has been sent or the connection is gone ('close' comes in both cases).
+      const answers = services.hold();
+      reply.raw.once("close", () => answers.release());
+      const base = { requestId: String(req.id), clientRequestId: clientRequestId(req), client: req.client, answers, ...(contract ? { contract } : {}) };
       if (!config.governance) return { ...base, purpose: null, ungoverned: true };
       // A repeated x-purpose header is ambiguous: it is passed on as given and is then no known purpose.
       const declared = Array.isArray(purpose) ? purpose.join(",") : purpose;

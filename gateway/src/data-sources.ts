@@ -134,6 +134,7 @@ class DepartmentDataSource implements GraphQLDataSource<Ctx> {
     const span = this.tracing?.startSpan(`fetch ${this.name}`, SpanKind.CLIENT, ctx?.trace ?? ROOT_CONTEXT, { "cg.subgraph": this.name, ...(requestId ? { "cg.request_id": requestId } : {}) });
     const traceHeaders = span ? this.tracing!.inject(withSpan(ctx?.trace ?? ROOT_CONTEXT, span), {}) : undefined;
     let answer;
+    let response;
     try {
       answer = await this.client.post(
         body,
@@ -142,6 +143,9 @@ class DepartmentDataSource implements GraphQLDataSource<Ctx> {
         (b) => ({ ...signRequest(this.secret, { audience: this.name, method: "POST", target: this.client.target, caller, body: b }), ...(requestId ? { "x-request-id": requestId } : {}), ...traceHeaders }),
         { ...(Array.isArray(representations) ? { entities: representations.length } : {}), document },
       );
+      // Its bytes are held by this request until its response has been sent (or refused, for a copy of a
+      // shared answer the budget has no room for).
+      response = answer.response(ctx?.answers);
       span?.setAttribute("cg.outcome", "ok");
     } catch (e) {
       span?.setAttribute("cg.outcome", e instanceof DepartmentFetchError ? e.outcome : "error");
@@ -156,7 +160,6 @@ class DepartmentDataSource implements GraphQLDataSource<Ctx> {
     } finally {
       span?.end();
     }
-    const response = answer.response();
     // Only what this department was asked for: extra keys would overwrite other departments' fields.
     const shape = shapeOf(request.query ?? "");
     if (!shape) throw apiError("SUBGRAPH_BAD_RESPONSE", `The ${this.name} system's answer could not be checked.`, { serviceName: this.name });
@@ -265,6 +268,8 @@ export function createServiceBuilder(config: ResolvedGatewayConfig, insights: In
     /** Department connection pools open: one per department, plus any retired after a URL change. */
     pools: () => clients.size + retired.size,
     breakers: (): BreakerSnapshot[] => [...breakers.values()].map((b) => b.snapshot()),
+    /** A ledger of the answer bytes one request holds (released when its response has been sent). */
+    hold: () => budget.hold(),
     /** Department answer bytes in flight, and the collections run after large answers (metrics). */
     answers: (): AnswersLike => ({ inFlightBytes: budget.inFlight, collections: budget.collections, collectionSeconds: budget.collectionMs / 1000 }),
   };

@@ -335,4 +335,46 @@ describe("subgraph client: failures, retries, breaker, budget", () => {
       await roomy.close();
     }
   });
+
+  it("a used answer's bytes stay held by the request until it ends; a copy of a shared answer takes them again or is refused", async () => {
+    const budget = new AnswerBudget(250_000); // room for two copies of /big (≈ 100 kB), not three
+    const client = new SubgraphClient(`${base}/big`, { timeoutMs: 5000, budget });
+    try {
+      // Three identical requests in flight together: one fetch, three callers, each with its request's hold.
+      const answers = await Promise.all([1, 2, 3].map(() => client.post(payload, query, "A", () => ({}))));
+      expect(hits.get("/big")).toBe(1);
+      const size = answers[0].size;
+      expect(size).toBeGreaterThan(100_000);
+      expect(budget.inFlight).toBe(size); // received, not yet used
+      const holds = [budget.hold(), budget.hold(), budget.hold()];
+      expect(answers[0].response(holds[0]).data).toEqual({ x: "y".repeat(100_000) });
+      expect([budget.inFlight, holds[0].held]).toEqual([size, size]); // kept, not taken twice
+      answers[1].response(holds[1]);
+      expect([budget.inFlight, holds[1].held]).toEqual([2 * size, size]);
+      const refused = (() => {
+        try {
+          answers[2].response(holds[2]);
+        } catch (e) {
+          return e as DepartmentFetchError;
+        }
+      })();
+      expect([refused?.outcome, refused?.detail.budget]).toEqual(["too_large", true]);
+      expect(holds[2].held).toBe(0);
+      // Each request gives its bytes back when it ends (once); an answer used after that is given back at once.
+      holds[0].release();
+      holds[0].release();
+      expect(budget.inFlight).toBe(size);
+      holds[1].release();
+      expect(budget.inFlight).toBe(0);
+      const late = await client.post(payload, query, "A", () => ({}));
+      late.response(holds[1]);
+      expect(budget.inFlight).toBe(0);
+      // Without a hold (no request), the first use gives the bytes back.
+      const bare = await client.post(payload, query, "A", () => ({}));
+      bare.response();
+      expect(budget.inFlight).toBe(0);
+    } finally {
+      await client.close();
+    }
+  });
 });

@@ -8,6 +8,7 @@
  * Fail closed: an operation that cannot be identified (Apollo resolved none), a request without a caller
  * (unless governance is off), or a plugin that throws, is refused — never executed ungoverned.
  */
+import type { AnswerHold } from "../transport/answer-budget";
 import type { ApolloGateway } from "@apollo/gateway";
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from "@apollo/server-gateway-interface";
 import { Kind, type DocumentNode, type GraphQLError, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
@@ -33,6 +34,8 @@ export interface GovernedContext {
   contract?: string;
   /** The OpenTelemetry context of this operation's server span (plugins/tracing; tracing on). */
   trace?: TraceContext;
+  /** The department answer bytes this request holds until its response has been sent (transport/answer-budget). */
+  answers?: AnswerHold;
 }
 
 export type ExecutionResult = Awaited<ReturnType<GatewayExecutor>>;

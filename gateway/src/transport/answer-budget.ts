@@ -1,8 +1,12 @@
 /**
- * The gateway-wide budget of department answer bytes in flight: every answer being received (and parsed)
- * holds the bytes it has received so far; a chunk that would take the total over the budget fails that
- * answer (SUBGRAPH_RESPONSE_TOO_LARGE), so however many departments send large answers at once, the
- * gateway holds at most the budget of them. Shared by all departments' clients of one gateway.
+ * The gateway-wide budget of department answer bytes in flight: every answer being received holds the
+ * bytes it has received so far, and once it is used, the request that used it holds them until its response
+ * has been sent or abandoned (an `AnswerHold` per request: the parse, the merged result and the serialised
+ * response live that long). A chunk that would take the total over the budget fails that answer
+ * (SUBGRAPH_RESPONSE_TOO_LARGE), and so does a copy of a shared answer for a request that cannot take its
+ * bytes: however many departments send large answers at once, and however many requests ask for large
+ * answers at once, the gateway holds at most the budget of them. Shared by all departments' clients of one
+ * gateway.
  *
  * An answer costs the gateway about four times its size while it is read and parsed (the socket's chunks,
  * the joined buffer, the text, the parse), all garbage once the answer has been cut to what was asked.
@@ -83,6 +87,45 @@ export class AnswerBudget {
   /** Bytes held by answers in flight (for metrics and tests). */
   get inFlight(): number {
     return this.used;
+  }
+
+  /** A ledger for one request's answers, released when its response has been sent or abandoned. */
+  hold(): AnswerHold {
+    return new AnswerHold(this);
+  }
+}
+
+/** The answer bytes one request holds from this budget until `release()` (idempotent). */
+export class AnswerHold {
+  private bytes = 0;
+  private released = false;
+
+  constructor(readonly budget: AnswerBudget) {}
+
+  /** Keeps `n` bytes already taken from the budget (an answer's received bytes); after release, gives them back. */
+  keep(n: number): void {
+    if (this.released) this.budget.give(n);
+    else this.bytes += n;
+  }
+
+  /** Takes `n` more bytes for this request (a copy of a shared answer); false when the budget has no room. */
+  take(n: number): boolean {
+    if (!this.budget.take(n)) return false;
+    this.keep(n);
+    return true;
+  }
+
+  /** Gives everything held back to the budget; later answers of this request are given back at once. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    const n = this.bytes;
+    this.bytes = 0;
+    this.budget.give(n);
+  }
+
+  get held(): number {
+    return this.bytes;
   }
 }
 

@@ -34,7 +34,7 @@
 import { Pool } from "undici";
 import type Dispatcher from "undici/types/dispatcher";
 import type { CircuitBreaker, BreakerPermit } from "./circuit-breaker";
-import type { AnswerBudget } from "./answer-budget";
+import type { AnswerBudget, AnswerHold } from "./answer-budget";
 import type { FetchEvent, FetchOutcome } from "./department-health";
 import type { DocumentNode } from "graphql";
 import { wrongShape } from "./response-shape";
@@ -50,8 +50,16 @@ export interface SubgraphAnswer {
   status: number;
   contentType: string;
   text: string;
-  /** The parsed response: the parse made to check it for the first caller, a fresh copy for any other. */
-  response(): SubgraphResponse;
+  /** Bytes of the answer (taken from the budget while it was received). */
+  size: number;
+  /**
+   * The parsed response: the parse made to check it for the first caller, a fresh copy for any other.
+   * With the caller's request `hold`, the answer's bytes are held until that request ends: the first
+   * caller keeps the bytes taken while receiving, any other takes as many again for its copy, or gets a
+   * `DepartmentFetchError` (`too_large`, the budget) when the budget has no room for them. Without a hold,
+   * the first call gives the bytes back.
+   */
+  response(hold?: AnswerHold): SubgraphResponse;
 }
 
 export interface SubgraphClientOptions {
@@ -250,7 +258,10 @@ export class SubgraphClient {
       throw new DepartmentFetchError(this.name, "too_large", `${this.name}: answer of ${declared} bytes declared, over ${this.maxResponseBytes}`, { attempts: attempt, status: res.statusCode });
     }
     const { text, size } = await this.readBody(res, attempt);
-    // The answer's bytes stay counted in the budget until it is parsed (the parse is what takes memory).
+    // The answer's bytes stay counted in the budget until its first `response()` (which hands them to the
+    // caller's request hold, or gives them back); an answer that fails its checks gives them back here.
+    const budget = this.opts.budget;
+    let handedOver = false;
     try {
       if (res.statusCode < 200 || res.statusCode >= 300) {
         throw new DepartmentFetchError(this.name, "http_error", `${this.name}: HTTP ${res.statusCode}: ${head(text, 500)}`, { attempts: attempt, status: res.statusCode });
@@ -264,18 +275,30 @@ export class SubgraphClient {
       const wrong = checkResponse(parsed, expect);
       if (wrong) throw new DepartmentFetchError(this.name, "bad_response", `${this.name}: answered with ${wrong}: ${head(text, 200)}`, { attempts: attempt, status: res.statusCode });
       let first: SubgraphResponse | undefined = parsed as SubgraphResponse;
+      let claimed = false;
+      const name = this.name;
+      handedOver = true;
       return {
         status: res.statusCode,
         contentType,
         text,
-        response() {
-          const r = first ?? (JSON.parse(text) as SubgraphResponse);
-          first = undefined;
-          return r;
+        size,
+        response(hold?: AnswerHold) {
+          if (!claimed) {
+            claimed = true;
+            if (budget) hold && hold.budget === budget ? hold.keep(size) : budget.give(size);
+            const r = first!;
+            first = undefined;
+            return r;
+          }
+          if (budget && hold && hold.budget === budget && !hold.take(size)) {
+            throw new DepartmentFetchError(name, "too_large", `${name}: a copy of a shared answer of ${size} bytes would take the gateway's answer bytes over their budget of ${budget.limitBytes}`, { attempts: attempt, status: res.statusCode, budget: true });
+          }
+          return JSON.parse(text) as SubgraphResponse;
         },
       };
     } finally {
-      this.opts.budget?.give(size);
+      if (!handedOver) budget?.give(size);
     }
   }
 
