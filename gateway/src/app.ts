@@ -35,6 +35,7 @@ import { CONTRACT_ROUTE, createContractSchemas } from "./plugins/contracts";
 import { createRegistryRoutes } from "../../schema/registry/http";
 import { registerDraining } from "../../subgraphs/kit/lifecycle";
 import { registerHealthRoutes } from "../../subgraphs/kit/health";
+import type { AnswerHold } from "./transport/answer-budget";
 import { metricsPluginOf, type AnswersLike, type BreakerLike, type MetricsPlugin } from "./plugins/metrics";
 
 export type GatewayContext = GovernedContext;
@@ -170,13 +171,20 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     if (failures.length) throw new Error(`insights query failed: ${failures.map((e) => `${String(e.extensions?.code)} ${e.message}`).join("; ")}`);
     return (data ?? {}) as Record<string, unknown>;
   };
+  const answerHolds = new WeakMap<FastifyRequest, AnswerHold>();
   const context = async (req: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
       const purpose = req.headers["x-purpose"];
       const contract = req.routeOptions.url === CONTRACT_ROUTE ? (req.params as { name: string }).name : undefined;
       // The department answers this request uses stay counted in the gateway's answer budget until its
-      // response has been sent or the connection is gone ('close' comes in both cases).
-      const answers = services.hold();
-      reply.raw.once("close", () => answers.release());
+      // response has been sent or the connection is gone ('close' comes in both cases). One hold per HTTP
+      // request: the operations of a batch share it.
+      let answers = answerHolds.get(req);
+      if (!answers) {
+        const hold = services.hold();
+        answerHolds.set(req, hold);
+        reply.raw.once("close", () => hold.release());
+        answers = hold;
+      }
       const base = { requestId: String(req.id), clientRequestId: clientRequestId(req), client: req.client, answers, ...(contract ? { contract } : {}) };
       if (!config.governance) return { ...base, purpose: null, ungoverned: true };
       // A repeated x-purpose header is ambiguous: it is passed on as given and is then no known purpose.
