@@ -128,7 +128,7 @@ export function createMetricsPlugin(opts: MetricsPluginOptions = {}): MetricsPlu
     });
     new Gauge({
       name: "cg_department_answer_bytes_in_flight",
-      help: "Department answer bytes being read or parsed (SUBGRAPH_RESPONSE_BUDGET_BYTES bounds it)",
+      help: "Department answer bytes held: being received, or used by a request whose response has not been sent yet (SUBGRAPH_RESPONSE_BUDGET_BYTES bounds it)",
       registers: [r],
       collect() {
         this.set(answers().inFlightBytes);
