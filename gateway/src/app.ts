@@ -35,12 +35,15 @@ import { CONTRACT_ROUTE, createContractSchemas } from "./plugins/contracts";
 import { createRegistryRoutes } from "../../schema/registry/http";
 import { registerDraining } from "../../subgraphs/kit/lifecycle";
 import { registerHealthRoutes } from "../../subgraphs/kit/health";
-import type { AnswerHold } from "./transport/answer-budget";
+import { createAnswerHolds } from "./answer-holds";
 import { metricsPluginOf, type AnswersLike, type BreakerLike, type MetricsPlugin } from "./plugins/metrics";
 
 export type GatewayContext = GovernedContext;
 
 /** Governance off: nothing is recorded, and no access-log database is opened. */
+/** How long a response that holds department answers may take to be delivered before its connection is closed. */
+const ANSWER_SEND_DEADLINE_MS = 30_000;
+
 const DISABLED_AUDIT: AuditStore = {
   kind: "disabled",
   append: () => Promise.reject(new Error("the access log is disabled (GOVERNANCE=off)")),
@@ -171,20 +174,17 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     if (failures.length) throw new Error(`insights query failed: ${failures.map((e) => `${String(e.extensions?.code)} ${e.message}`).join("; ")}`);
     return (data ?? {}) as Record<string, unknown>;
   };
-  const answerHolds = new WeakMap<FastifyRequest, AnswerHold>();
+  const answerHolds = createAnswerHolds(services.hold, { sendDeadlineMs: ANSWER_SEND_DEADLINE_MS });
+  app.addHook("onSend", async (req, _reply, payload) => {
+    answerHolds.sending(req);
+    return payload;
+  });
   const context = async (req: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
       const purpose = req.headers["x-purpose"];
       const contract = req.routeOptions.url === CONTRACT_ROUTE ? (req.params as { name: string }).name : undefined;
-      // The department answers this request uses stay counted in the gateway's answer budget until its
-      // response has been sent or the connection is gone ('close' comes in both cases). One hold per HTTP
-      // request: the operations of a batch share it.
-      let answers = answerHolds.get(req);
-      if (!answers) {
-        const hold = services.hold();
-        answerHolds.set(req, hold);
-        reply.raw.once("close", () => hold.release());
-        answers = hold;
-      }
+      // The department answers this request uses stay counted in the gateway's answer budget until the
+      // request is over (./answer-holds.ts).
+      const answers = answerHolds.of(req, reply);
       const base = { requestId: String(req.id), clientRequestId: clientRequestId(req), client: req.client, answers, ...(contract ? { contract } : {}) };
       if (!config.governance) return { ...base, purpose: null, ungoverned: true };
       // A repeated x-purpose header is ambiguous: it is passed on as given and is then no known purpose.

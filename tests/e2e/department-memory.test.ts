@@ -6,6 +6,7 @@
  * after large answers, GATEWAY_GC_AFTER_ANSWER_BYTES; the metrics show it).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { connect } from "node:net";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -255,6 +256,28 @@ describe("a client asking for large answers many times at once, against the gate
     expect(peakMb).toBeLessThan(RSS_BUDGET_MB);
     expect(gw.exitCode).toBeNull();
   }, 120_000);
+
+  it("pipelined requests on a connection the client closes early give their answers' bytes back", async () => {
+    const u = new URL(gatewayUrl);
+    const http = (query: string) => {
+      const body = JSON.stringify({ query });
+      return `POST ${u.pathname} HTTP/1.1\r\nhost: ${u.host}\r\ncontent-type: application/json\r\nauthorization: ${auth.authorization}\r\nx-purpose: ${auth["x-purpose"]}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    };
+    const small = `query { citizensByStatus(status: REGISTERED, first: 1) { edges { node { id } } } }`;
+    const medium = `query { ${Array.from({ length: 8 }, (_, i) => `a${i}: citizensByStatus(status: REGISTERED, first: 250) { edges { cursor node { id name idNumber } } }`).join(" ")} }`;
+    for (let round = 0; round < 3; round++) {
+      const socket = connect(Number(u.port), u.hostname);
+      await new Promise<void>((r) => socket.once("connect", () => r()));
+      socket.write(http(small) + http(medium) + http(medium) + http(medium));
+      socket.on("data", () => {});
+      socket.on("error", () => {});
+      await new Promise((r) => setTimeout(r, 30));
+      socket.destroy();
+    }
+    // The gateway goes on with requests it had read; their answers arrive after the connection is gone.
+    await new Promise((r) => setTimeout(r, 4000));
+    await until(async () => /^cg_department_answer_bytes_in_flight 0$/m.test(await metricsText()), "the answer budget to be free again", 10_000, 200);
+  }, 90_000);
 
   it("holds no answer bytes once the responses have been sent, and answers whole again", async () => {
     await until(async () => {

@@ -98,13 +98,13 @@ export class AnswerBudget {
 /** The answer bytes one request holds from this budget until `release()` (idempotent). */
 export class AnswerHold {
   private bytes = 0;
-  private released = false;
+  private isReleased = false;
 
   constructor(readonly budget: AnswerBudget) {}
 
   /** Keeps `n` bytes already taken from the budget (an answer's received bytes); after release, gives them back. */
   keep(n: number): void {
-    if (this.released) this.budget.give(n);
+    if (this.isReleased) this.budget.give(n);
     else this.bytes += n;
   }
 
@@ -117,8 +117,8 @@ export class AnswerHold {
 
   /** Gives everything held back to the budget; later answers of this request are given back at once. */
   release(): void {
-    if (this.released) return;
-    this.released = true;
+    if (this.isReleased) return;
+    this.isReleased = true;
     const n = this.bytes;
     this.bytes = 0;
     this.budget.give(n);
@@ -126,6 +126,11 @@ export class AnswerHold {
 
   get held(): number {
     return this.bytes;
+  }
+
+  /** Whether `release()` has been called. */
+  get released(): boolean {
+    return this.isReleased;
   }
 }
 
