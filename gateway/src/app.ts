@@ -36,14 +36,14 @@ import { createRegistryRoutes } from "../../schema/registry/http";
 import { registerDraining } from "../../subgraphs/kit/lifecycle";
 import { registerHealthRoutes } from "../../subgraphs/kit/health";
 import { createAnswerHolds } from "./answer-holds";
-import { metricsPluginOf, type AnswersLike, type BreakerLike, type MetricsPlugin } from "./plugins/metrics";
+import { metricsPluginOf, NO_ANSWERS, type AnswersLike, type BreakerLike, type MetricsPlugin } from "./plugins/metrics";
 
 export type GatewayContext = GovernedContext;
 
-/** Governance off: nothing is recorded, and no access-log database is opened. */
 /** How long a response that holds department answers may take to be delivered before its connection is closed. */
 const ANSWER_SEND_DEADLINE_MS = 30_000;
 
+/** Governance off: nothing is recorded, and no access-log database is opened. */
 const DISABLED_AUDIT: AuditStore = {
   kind: "disabled",
   append: () => Promise.reject(new Error("the access log is disabled (GOVERNANCE=off)")),
@@ -114,7 +114,7 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
   // The departments' circuit breakers (the transport's), read by /readyz and the metrics.
   // One tracer provider for this gateway (TRACING; none when off), shut down with the app.
   const tracing = createTracing("gateway", config.tracing);
-  const departments: { breakers: () => BreakerLike[]; answers?: () => AnswersLike } = { breakers: options.breakers ?? ((): BreakerLike[] => []) };
+  const departments: { breakers: () => BreakerLike[]; answers: () => AnswersLike } = { breakers: options.breakers ?? ((): BreakerLike[] => []), answers: () => NO_ANSWERS };
   const plugins = createPipeline({
     config,
     governance: authenticate ? { authenticate, policy, audit } : undefined,
@@ -122,7 +122,7 @@ export async function buildGateway(unresolved: GatewayConfig, options: BuildOpti
     state,
     log: app.log,
     breakers: () => departments.breakers(),
-    answers: () => departments.answers?.() ?? { inFlightBytes: 0, collections: 0, collectionSeconds: 0 },
+    answers: () => departments.answers(),
     tracing,
   });
   const metrics = metricsPluginOf(plugins)!;

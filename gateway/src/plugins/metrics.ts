@@ -47,6 +47,9 @@ export interface AnswersLike {
   collectionSeconds: number;
 }
 
+/** No answer budget (yet): nothing held, nothing collected. */
+export const NO_ANSWERS: AnswersLike = { inFlightBytes: 0, collections: 0, collectionSeconds: 0 };
+
 export interface MetricsPluginOptions {
   /** Bearer token that reads /metrics (METRICS_TOKEN); unset: loopback only. */
   token?: string;
@@ -73,7 +76,7 @@ const subgraphLabel = (s: string) => (/^[a-z0-9][a-z0-9-]{0,63}$/.test(s) ? s : 
 
 export function createMetricsPlugin(opts: MetricsPluginOptions = {}): MetricsPlugin {
   const breakers = opts.breakers ?? (() => []);
-  const answers = opts.answers ?? ((): AnswersLike => ({ inFlightBytes: 0, collections: 0, collectionSeconds: 0 }));
+  const answers = opts.answers ?? (() => NO_ANSWERS);
   let registry: Registry | undefined;
   // Metrics that exist before the app does (the transport and the access log may report first).
   let errors: Counter<"code"> | undefined;
