@@ -3,7 +3,7 @@
  * the test vector a department in another language checks itself against, and every way a signed request
  * can be altered.
  */
-import { createVerifier, signRequest, HEADER_AUDIENCE, HEADER_SIGNATURE, HEADER_CALLER, HEADER_NONCE, HEADER_TIMESTAMP, HEADER_CONTENT_SHA256 } from "../../subgraphs/kit/contract/signing";
+import { createVerifier, newNonce, signRequest, HEADER_AUDIENCE, HEADER_SIGNATURE, HEADER_CALLER, HEADER_NONCE, HEADER_TIMESTAMP, HEADER_CONTENT_SHA256 } from "../../subgraphs/kit/contract/signing";
 import type { ForwardedCaller } from "../../subgraphs/kit/contract/caller";
 
 const secret = "example-signing-secret-0123456789";
@@ -22,6 +22,30 @@ describe("the README's test vector", () => {
       "x-cg-content-sha256": "8f1fa8785dc1a4fef49f219db234aeae153d6ec432a0f90b02948f18aa9e269a",
       "x-cg-signature": "v1=nP2EmWLmTMhiE6m_AlNjmDERlZDKEj0NhgJXh8JubMM",
     });
+  });
+});
+
+describe("nonces", () => {
+  it("are 16 random bytes in base64url, never handed out twice, across many draws of the random source", () => {
+    const n = 256 * 4 + 7; // more than several draws of 256
+    const seen = new Set<string>();
+    for (let i = 0; i < n; i++) {
+      const nonce = newNonce();
+      expect(nonce).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(Buffer.from(nonce, "base64url")).toHaveLength(16);
+      seen.add(nonce);
+    }
+    expect(seen.size).toBe(n);
+    // Not a counter or a fixed pattern: the bytes at each position take many values.
+    const firstBytes = new Set([...seen].map((x) => Buffer.from(x, "base64url")[0]));
+    expect(firstBytes.size).toBeGreaterThan(200);
+  });
+
+  it("each signed request gets its own, and a department accepts each once", () => {
+    const v = createVerifier({ secret, audience: "civil-affairs", maxSkewMs: 30_000 });
+    const signed = Array.from({ length: 300 }, () => signRequest(secret, { audience: "civil-affairs", method: "POST", target: "/graphql", caller, body }));
+    expect(new Set(signed.map((h) => h[HEADER_NONCE])).size).toBe(300);
+    for (const h of signed) expect(v.verifyHeaders("POST", "/graphql", h)).toEqual(expect.objectContaining({ ok: true }));
   });
 });
 
