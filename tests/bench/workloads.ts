@@ -25,15 +25,18 @@ export interface Workload {
   check(data: Record<string, any>): string | null;
   /**
    * For workloads that page with `after`: a query with the same `priorityElders` arguments as the operation
-   * (variables gridId, first), to learn the cursors a gateway's caller gets for this list — cursors are
-   * bound to the list, its filter arguments and the caller.
+   * (variables gridId or communityId, and first), to learn the cursors a gateway's caller gets for this
+   * list — cursors are bound to the list, its filter arguments and the caller.
    */
   cursorProbe?: string;
+  /** The list the probe reads (default: the grid's). */
+  cursorList?: "grid" | "community";
 }
 
 const probe = (args: string, vars: string) =>
   `query CursorProbe($gridId: ID!, $first: Int${vars}) { grid(id: $gridId) { priorityElders(first: $first${args}) { edges { cursor node { citizen { id } } } } } }`;
 const PAGE_PROBE = probe(", filter: { categories: $categories, minCareLevel: $minCareLevel }", ", $categories: [PriorityCategory!], $minCareLevel: Int");
+const COMMUNITY_PROBE = `query CursorProbe($communityId: ID!, $first: Int, $categories: [PriorityCategory!], $minCareLevel: Int) { community(id: $communityId) { priorityElders(first: $first, filter: { categories: $categories, minCareLevel: $minCareLevel }) { edges { cursor node { citizen { id } } } } } }`;
 
 export interface DataFacts {
   communities: string[];
@@ -45,6 +48,8 @@ export interface DataFacts {
   communityId: string;
   communityPriorityElders: number;
   communityCursors: string[];
+  /** The community's priority elders, in list order (absent in recordings made before it was kept). */
+  communityElderIds?: string[];
   /** Households of several members, with their member counts. */
   households: { id: string; members: number }[];
 }
@@ -91,6 +96,7 @@ export async function discoverFacts(urls: Record<string, string>, gridId = "G-01
     communityId,
     communityPriorityElders: community.total,
     communityCursors: community.cursors,
+    communityElderIds: community.ids,
     households: [...seen].map(([id, members]) => ({ id, members })),
   };
 }
@@ -133,6 +139,8 @@ export function buildWorkloads(f: DataFacts, sameRequest = false): Workload[] {
         operationName: "CommunityPriorityElders",
         query: schemaOp("CommunityPriorityElders"),
         pool: starts.map((after) => ({ communityId: f.communityId, first: PAGE, after })),
+        cursorProbe: COMMUNITY_PROBE,
+        cursorList: "community",
         check: (d) => nonEmpty("community.priorityElders.edges", d.community?.priorityElders?.edges),
       };
   const people = f.gridElderIds.slice(0, limit(POOL));
@@ -194,15 +202,21 @@ export const bodiesOf = (w: Workload, cursors?: Record<string, string>) =>
  */
 export async function callerCursors(url: string, headers: Record<string, string>, f: DataFacts, w: Workload): Promise<Record<string, string> | undefined> {
   if (!w.cursorProbe) return undefined;
-  const res = await postJson(url, JSON.stringify({ query: w.cursorProbe, variables: { gridId: f.gridId, first: 1000 }, operationName: "CursorProbe" }), headers);
-  const body = JSON.parse(res.text) as { data?: { grid?: { priorityElders?: { edges: { cursor: string; node: { citizen: { id: string } } }[] } } }; errors?: unknown[] };
-  const edges = body.data?.grid?.priorityElders?.edges;
+  const community = w.cursorList === "community";
+  const variables = community ? { communityId: f.communityId, first: 1000 } : { gridId: f.gridId, first: 1000 };
+  const res = await postJson(url, JSON.stringify({ query: w.cursorProbe, variables, operationName: "CursorProbe" }), headers);
+  type List = { priorityElders?: { edges: { cursor: string; node: { citizen: { id: string } } }[] } };
+  const body = JSON.parse(res.text) as { data?: { grid?: List; community?: List }; errors?: unknown[] };
+  const edges = (community ? body.data?.community : body.data?.grid)?.priorityElders?.edges;
   if (!edges || body.errors?.length) throw new Error(`cursors of ${w.name} through ${url}: ${res.text.slice(0, 300)}`);
   const byId = new Map(edges.map((e) => [e.node.citizen.id, e.cursor]));
+  // The pools hold the departments' own cursors of this list, by position; the ids say whose each is.
+  const ids = community ? (f.communityElderIds ?? []) : f.gridElderIds;
+  const own = community ? f.communityCursors : f.gridCursors;
   const out: Record<string, string> = {};
-  f.gridElderIds.forEach((id, i) => {
+  ids.forEach((id, i) => {
     const c = byId.get(id);
-    if (c) out[f.gridCursors[i]] = c;
+    if (c) out[own[i]] = c;
   });
   return out;
 }
