@@ -41,7 +41,7 @@ const int = (name: string, min: number) => (v: string) => {
 
 const program = new Command("bench")
   .description("Gateway throughput: ours vs stock Apollo Gateway vs Hive Gateway, on the same subgraphs")
-  .option("--quick", "small and short: 5,000 citizens, 20 connections, 1 s warm-up + 2 s per run (under 2 minutes, seeding included)")
+  .option("--quick", "small and short: 5,000 citizens, 20 connections, 1 s warm-up + 2 s per run (about 2 minutes, seeding included)")
   .option("--citizens <n>", "citizens in the data set (default 20,000; quick 5,000)", int("citizens", 100))
   .option("--duration <s>", "measured seconds per gateway × workload (default 15; quick 2)", int("duration", 1))
   .option("--warmup <s>", "warm-up seconds before each measured run (default 3; quick 1)", int("warmup", 0))
