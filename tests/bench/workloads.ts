@@ -33,10 +33,12 @@ export interface Workload {
   cursorList?: "grid" | "community";
 }
 
-const probe = (args: string, vars: string) =>
-  `query CursorProbe($gridId: ID!, $first: Int${vars}) { grid(id: $gridId) { priorityElders(first: $first${args}) { edges { cursor node { citizen { id } } } } } }`;
-const PAGE_PROBE = probe(", filter: { categories: $categories, minCareLevel: $minCareLevel }", ", $categories: [PriorityCategory!], $minCareLevel: Int");
-const COMMUNITY_PROBE = `query CursorProbe($communityId: ID!, $first: Int, $categories: [PriorityCategory!], $minCareLevel: Int) { community(id: $communityId) { priorityElders(first: $first, filter: { categories: $categories, minCareLevel: $minCareLevel }) { edges { cursor node { citizen { id } } } } } }`;
+const probe = (list: "grid" | "community", args: string, vars: string) =>
+  `query CursorProbe($${list}Id: ID!, $first: Int${vars}) { ${list}(id: $${list}Id) { priorityElders(first: $first${args}) { edges { cursor node { citizen { id } } } } } }`;
+/** The filter arguments of the priority-elder pages (GridPriorityElders, CommunityPriorityElders). */
+const FILTER: [string, string] = [", filter: { categories: $categories, minCareLevel: $minCareLevel }", ", $categories: [PriorityCategory!], $minCareLevel: Int"];
+const PAGE_PROBE = probe("grid", ...FILTER);
+const COMMUNITY_PROBE = probe("community", ...FILTER);
 
 export interface DataFacts {
   communities: string[];
@@ -174,7 +176,7 @@ export function buildWorkloads(f: DataFacts, sameRequest = false): Workload[] {
       operationName: "DeepNested",
       query: operation(join(__dirname, "operations/DeepNested.graphql")),
       pool: deepStarts.map((after) => ({ gridId: f.gridId, first: 20, after })),
-      cursorProbe: probe("", ""),
+      cursorProbe: probe("grid", "", ""),
       check: (d) => {
         const edges = d.grid?.priorityElders?.edges as { node: { citizen: { household?: { members?: { citizen: { residences?: { unit: { currentResidents?: unknown[] } }[] } }[] } } } }[] | undefined;
         const names = (edges ?? []).flatMap((e) => e.node.citizen.household?.members ?? []).flatMap((m) => m.citizen.residences ?? []).flatMap((r) => r.unit.currentResidents ?? []);

@@ -284,15 +284,18 @@ export class SubgraphClient {
         text,
         size,
         response(hold?: AnswerHold) {
+          // Only a hold on this client's budget can hold the answer's bytes.
+          const holder = budget && hold?.budget === budget ? hold : undefined;
           if (!claimed) {
             claimed = true;
-            if (budget) hold && hold.budget === budget ? hold.keep(size) : budget.give(size);
+            if (holder) holder.keep(size);
+            else budget?.give(size);
             const r = first!;
             first = undefined;
             return r;
           }
-          if (budget && hold && hold.budget === budget && !hold.take(size)) {
-            throw new DepartmentFetchError(name, "too_large", `${name}: a copy of a shared answer of ${size} bytes would take the gateway's answer bytes over their budget of ${budget.limitBytes}`, { attempts: attempt, status: res.statusCode, budget: true });
+          if (holder && !holder.take(size)) {
+            throw new DepartmentFetchError(name, "too_large", `${name}: a copy of a shared answer of ${size} bytes would take the gateway's answer bytes over their budget of ${holder.budget.limitBytes}`, { attempts: attempt, status: res.statusCode, budget: true });
           }
           return JSON.parse(text) as SubgraphResponse;
         },
