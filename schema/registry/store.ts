@@ -101,7 +101,7 @@ const SUBGRAPH_COLUMNS = "id, subgraph, version, sdl, routing_url, owner, publis
 
 export async function openRegistryStore(opts: RegistryStoreOptions): Promise<RegistryStore> {
   // The registry lives in the gateway's process: a new embedded registry is created by a child process.
-  const conn: SqlConnection = await openMigrated({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolSize: 4, pgliteSharedBuffersMb: 16, createApart: true }, MIGRATIONS_DIR);
+  const conn: SqlConnection = await openMigrated({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolSize: 4, pgliteSharedBuffersMb: 16 }, MIGRATIONS_DIR);
   const db = conn.runner;
 
   async function inputsOf(q: SqlRunner["query"], versions: number[]): Promise<Map<number, SupergraphVersion["inputs"]>> {

@@ -1,8 +1,7 @@
 /**
  * Creates a new embedded (PGlite) database in the folder given as argument, then exits. Run as a child
- * process by `openMigrated({ createApart: true })` (./sql-runner.ts): PostgreSQL's initdb leaves hundreds of
- * MB of WebAssembly memory that a process never gets back, so a long-lived process (the gateway, with its
- * embedded schema registry) lets a short-lived one create the folder and then opens the existing database.
+ * process by ./pglite-blank.ts: PostgreSQL's initdb leaves hundreds of MB of WebAssembly memory that a
+ * process never gets back, so a long-lived process lets a short-lived one create the folder.
  */
 import { PGlite } from "@electric-sql/pglite";
 

@@ -1,11 +1,10 @@
 /** Raw SQL runners over a pg pool or a PGlite instance, shared by the migrations and the access log. */
 import pg from "pg";
 import { PGlite } from "@electric-sql/pglite";
-import { fork } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { applyMigrations, type SqlRunner } from "./migrate";
-import { siblingEntry } from "./sibling-entry";
+import { createEmbeddedDatabase } from "./pglite-blank";
 
 type Row = Record<string, unknown>;
 const nested = () => Promise.reject(new Error("nested transaction"));
@@ -59,27 +58,6 @@ export interface OpenOptions {
   poolSize?: number;
   /** PGlite's PostgreSQL shared_buffers, MB (PostgreSQL's default is 128). Its WebAssembly memory grows to hold them and never shrinks. */
   pgliteSharedBuffersMb?: number;
-  /**
-   * PGlite only: create a new database in a short-lived child process (./pglite-create.ts) and open it once
-   * created, so that initdb's WebAssembly memory (≈ 500 MB touched, never given back) is not this process's.
-   * For long-lived processes with a memory budget (the gateway's embedded schema registry, the access-log writer).
-   */
-  createApart?: boolean;
-}
-
-const CREATE_ENTRY = siblingEntry(__filename, "pglite-create");
-
-/** Runs initdb for `dataDir` in a child process; rejects with its reason when it fails. */
-function createApart(dataDir: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let stderr = "";
-    const c = fork(CREATE_ENTRY.file, [dataDir], { execArgv: CREATE_ENTRY.execArgv, stdio: ["ignore", "ignore", "pipe", "ipc"] });
-    c.stderr!.on("data", (d: Buffer) => void (stderr = (stderr + d.toString("utf8")).slice(-2000)));
-    c.on("error", (e) => reject(new Error(`the embedded database in ${dataDir} could not be created: ${e.message}`)));
-    c.on("exit", (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`the embedded database in ${dataDir} could not be created (${signal ?? `exit ${code}`}): ${stderr.trim().split("\n").pop() ?? ""}`)),
-    );
-  });
 }
 
 /** PGlite's own start parameters (its defaults), plus the given settings. */
@@ -96,7 +74,8 @@ export async function openMigrated(opts: OpenOptions, migrationsDir: string): Pr
     conn = { kind: "postgres", runner: pgRunner(pool), driver: { pool }, close: () => pool.end() };
   } else {
     mkdirSync(opts.dataDir, { recursive: true });
-    if (opts.createApart && !existsSync(join(opts.dataDir, "PG_VERSION"))) await createApart(opts.dataDir);
+    // A new database is a copy of a blank cluster made once, never initdb in this process (./pglite-blank.ts).
+    if (!existsSync(join(opts.dataDir, "PG_VERSION"))) await createEmbeddedDatabase(opts.dataDir);
     const startParams = pgliteStartParams(opts.pgliteSharedBuffersMb ? { shared_buffers: `${opts.pgliteSharedBuffersMb}MB` } : {});
     const lite = new PGlite(opts.dataDir, startParams ? { startParams } : {});
     await lite.waitReady;

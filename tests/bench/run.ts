@@ -210,20 +210,20 @@ async function main(): Promise<number> {
     const gateways: GatewayInfo[] = [];
     const running: Running[] = [];
     const callerCursorMaps: Record<string, Record<string, Record<string, string>>> = {};
-    for (const name of gatewayNames) {
-      const [port] = await freePorts(1);
+    // One gateway started, checked and its caller's cursors learnt; undefined when it is not available.
+    const startGateway = async (name: GatewayName, port: number): Promise<Running | undefined> => {
       const spec = gatewaySpec(name, { root, port, urls, peerSupergraphPath, scratchDir, jwtSecret: JWT_SECRET, signingSecret: SIGNING_SECRET, authorization });
       const info: GatewayInfo = { name, label: spec.label };
       gateways.push(info);
       const unavailable = (reason: string) => {
         info.notAvailable = reason;
         for (const w of workloads) rows.push({ gateway: name, label: spec.label, workload: w.name, notAvailable: reason });
+        failedToStart = true;
       };
       if (spec.unavailable) {
         log(`\n${name}: not available — ${spec.unavailable}`);
         unavailable(spec.unavailable);
-        failedToStart = true;
-        continue;
+        return undefined;
       }
       log(`${name}: ${spec.label}, port ${port}`);
       const url = `http://127.0.0.1:${port}/graphql`;
@@ -239,15 +239,14 @@ async function main(): Promise<number> {
         const reason = `did not start: ${(e instanceof Error ? e.message : String(e)).split("\n").slice(0, 6).join(" ").replace(/\s+/g, " ").slice(0, 600)}`;
         log(`${name}: ${reason}`);
         unavailable(reason);
-        failedToStart = true;
         sampler.stop();
         await stopChild(child);
-        continue;
+        return undefined;
       }
       info.startupSeconds = (Date.now() - t0) / 1000;
       info.idleRssMb = sampler.nowMb();
       sampler.takePeakMb();
-      log(`${name}: ready in ${info.startupSeconds.toFixed(1)} s, RSS ${info.idleRssMb.toFixed(0)} MB`);
+      log(`${name}: ready in ${info.startupSeconds.toFixed(1)} s${parallelStart ? " (started beside the others)" : ""}, RSS ${info.idleRssMb.toFixed(0)} MB`);
       // Cursors are bound to the caller: a gateway with its own caller (ours governed) pages with its own.
       const saved = (cached?.meta.cursors as Record<string, Record<string, Record<string, string>>> | undefined)?.[name];
       const cursors: Record<string, Record<string, string>> = saved ?? {};
@@ -258,8 +257,18 @@ async function main(): Promise<number> {
         }
       }
       callerCursorMaps[name] = cursors;
-      running.push({ name, label: spec.label, url, headers: spec.headers, child, sampler, info, cursors });
-    }
+      return { name, label: spec.label, url, headers: spec.headers, child, sampler, info, cursors };
+    };
+    // Quick runs start the gateways side by side (time); full runs one after another, so that each
+    // startup time is measured alone.
+    const parallelStart = quick;
+    const ports = await freePorts(gatewayNames.length);
+    const started = parallelStart
+      ? await Promise.all(gatewayNames.map((name, i) => startGateway(name, ports[i])))
+      : await gatewayNames.reduce<Promise<(Running | undefined)[]>>(async (acc, name, i) => [...(await acc), await startGateway(name, ports[i])], Promise.resolve([]));
+    // Reports keep the gateways in their fixed order, whatever order they became ready in.
+    gateways.sort((a, b) => gatewayNames.indexOf(a.name as GatewayName) - gatewayNames.indexOf(b.name as GatewayName));
+    for (const r of started) if (r) running.push(r);
     if (isolation && !cached && running.length) {
       // Recording: every request body of every workload once through every gateway (several at a time),
       // so that the answer server holds each subgraph request these gateways make for them.
@@ -290,7 +299,7 @@ async function main(): Promise<number> {
     }
     if (running.length) {
       // The subgraphs' JIT and database caches are cold at first: warm them (not measured).
-      const warmS = quick ? 2 : Math.max(3, warmupS * 2);
+      const warmS = quick ? 1 : Math.max(3, warmupS * 2);
       log(`\nwarming the subgraphs: every workload for ${warmS} s through ${running[0].name} (not measured)`);
       for (const w of workloads) await runLoad({ url: running[0].url, bodies: bodiesOf(w, running[0].cursors?.[w.name]), headers: running[0].headers, connections, durationS: warmS });
     }

@@ -31,7 +31,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it(`keeps the writer's peak RSS within ${WRITER_PEAK_BUDGET_MB} MB while it appends, and the chain verifies`, async () => {
   const dataDir = join(dir, "log");
-  // The log is created (initdb) by a short-lived child of the writer (createApart); the writer then opens it.
+  // The log is created apart from the writer (a copy of the blank cluster, subgraphs/kit/pglite-blank.ts); the writer then opens it.
   const writer = await openAuditWriter({ dataDir });
   try {
     await writer.ping();

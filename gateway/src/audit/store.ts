@@ -30,8 +30,6 @@ export interface AuditStore {
 export interface AuditStoreOptions {
   databaseUrl?: string;
   dataDir: string;
-  /** A new embedded log is created (initdb) by a short-lived child process (the writer process sets this). */
-  createApart?: boolean;
 }
 
 export const MAX_PAGE_SIZE = 1000;
@@ -76,7 +74,7 @@ export async function openAuditStore(opts: AuditStoreOptions): Promise<AuditStor
     if (other && other.pid !== process.pid) throw new Error(`${opts.dataDir} is open in process ${other.pid}; PGlite allows one process at a time`);
   }
   // Appends touch the tail of the table and its indexes: small shared buffers keep the embedded log's memory low.
-  const conn = await openMigrated({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolSize: 4, pgliteSharedBuffersMb: 16, createApart: opts.createApart }, MIGRATIONS_DIR);
+  const conn = await openMigrated({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolSize: 4, pgliteSharedBuffersMb: 16 }, MIGRATIONS_DIR);
   const { kind, runner } = conn;
   if (embedded) claimFolder(opts.dataDir);
   const closeDriver = async () => {

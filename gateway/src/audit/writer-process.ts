@@ -20,11 +20,11 @@ function sendAndExit(msg: WriterReply, code: number): void {
 async function main(): Promise<void> {
   const opts = JSON.parse(process.argv[2] ?? "{}") as AuditStoreOptions;
   const graceMs = Number(process.argv[3]) > 0 ? Number(process.argv[3]) : 30_000;
-  // Creating a PGlite database (initdb) leaves ~500 MB of WebAssembly memory that a process never gets
-  // back: a new log is created by a short-lived child process, and this writer opens the existing folder.
+  // A new log is a copy of a blank cluster (initdb's ~500 MB of WebAssembly memory is never this process's:
+  // subgraphs/kit/pglite-blank.ts); this writer opens the existing folder.
   let store: AuditStore;
   try {
-    store = await openAuditStore({ ...opts, createApart: true });
+    store = await openAuditStore(opts);
   } catch (e) {
     return sendAndExit({ ready: false, error: e instanceof Error ? e.message : String(e) }, 1);
   }
