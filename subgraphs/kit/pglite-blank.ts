@@ -97,15 +97,17 @@ async function ensureBlank(blank: string): Promise<void> {
 
 /**
  * Creates a new embedded database in `dataDir` (which must not hold one): a copy of the blank cluster, or,
- * when no blank can be kept, initdb in a child process. `blank` is for tests.
+ * when no blank can be kept, initdb in a child process. Says which it did. `blank` is for tests.
  */
-export async function createEmbeddedDatabase(dataDir: string, blank = blankClusterDir()): Promise<void> {
+export async function createEmbeddedDatabase(dataDir: string, blank = blankClusterDir()): Promise<"copy" | "initdb"> {
   const occupied = existsSync(dataDir) && readdirSync(dataDir).length > 0;
-  if (occupied) return initdbApart(dataDir); // someone else's files: leave them where they are, as initdb would
+  // Someone else's files: leave them where they are, as initdb would.
+  if (occupied) return initdbApart(dataDir).then(() => "initdb");
   try {
     await ensureBlank(blank);
   } catch {
-    return initdbApart(dataDir); // the cache folder cannot be written (read-only install, full disk)
+    // The cache folder cannot be written (read-only install, full disk).
+    return initdbApart(dataDir).then(() => "initdb");
   }
   const copying = `${dataDir}.creating-${unique()}`;
   try {
@@ -115,4 +117,16 @@ export async function createEmbeddedDatabase(dataDir: string, blank = blankClust
   } finally {
     rmSync(copying, { recursive: true, force: true });
   }
+  return "copy";
+}
+
+/**
+ * A database copied from the blank did not open: the blank is damaged (say, the machine stopped before its
+ * files reached the disk). Drops the blank (the next new database makes another) and the copy, and creates
+ * the database by initdb in a child process instead.
+ */
+export async function recreateWithoutBlank(dataDir: string, blank = blankClusterDir()): Promise<void> {
+  rmSync(blank, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true });
+  await initdbApart(dataDir);
 }

@@ -4,7 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { applyMigrations, type SqlRunner } from "./migrate";
-import { createEmbeddedDatabase } from "./pglite-blank";
+import { createEmbeddedDatabase, recreateWithoutBlank } from "./pglite-blank";
 
 type Row = Record<string, unknown>;
 const nested = () => Promise.reject(new Error("nested transaction"));
@@ -58,6 +58,8 @@ export interface OpenOptions {
   poolSize?: number;
   /** PGlite's PostgreSQL shared_buffers, MB (PostgreSQL's default is 128). Its WebAssembly memory grows to hold them and never shrinks. */
   pgliteSharedBuffersMb?: number;
+  /** PGlite only: where the blank cluster new databases are copied from (./pglite-blank.ts; tests). */
+  blankDir?: string;
 }
 
 /** PGlite's own start parameters (its defaults), plus the given settings. */
@@ -75,10 +77,21 @@ export async function openMigrated(opts: OpenOptions, migrationsDir: string): Pr
   } else {
     mkdirSync(opts.dataDir, { recursive: true });
     // A new database is a copy of a blank cluster made once, never initdb in this process (./pglite-blank.ts).
-    if (!existsSync(join(opts.dataDir, "PG_VERSION"))) await createEmbeddedDatabase(opts.dataDir);
+    const made = existsSync(join(opts.dataDir, "PG_VERSION")) ? undefined : await createEmbeddedDatabase(opts.dataDir, opts.blankDir);
     const startParams = pgliteStartParams(opts.pgliteSharedBuffersMb ? { shared_buffers: `${opts.pgliteSharedBuffersMb}MB` } : {});
-    const lite = new PGlite(opts.dataDir, startParams ? { startParams } : {});
-    await lite.waitReady;
+    const open = async () => {
+      const lite = new PGlite(opts.dataDir, startParams ? { startParams } : {});
+      await lite.waitReady;
+      return lite;
+    };
+    let lite: PGlite;
+    try {
+      lite = await open();
+    } catch (e) {
+      if (made !== "copy") throw e;
+      await recreateWithoutBlank(opts.dataDir, opts.blankDir); // the blank it was copied from is damaged
+      lite = await open();
+    }
     conn = { kind: "pglite", runner: pgliteRunner(lite), driver: { lite }, close: () => lite.close() };
   }
   try {

@@ -98,6 +98,24 @@ it("takes over a stale lock left by a process that died while making the blank",
   expect(readdirSync(join(dir, "stale-cache"))).toEqual(["blank"]);
 }, 120_000);
 
+it("drops a damaged blank whose copy does not open, and creates the database by initdb instead", async () => {
+  const blank = join(dir, "damaged-cache", "blank");
+  mkdirSync(blank, { recursive: true });
+  writeFileSync(join(blank, "PG_VERSION"), "17\n"); // looks made, holds nothing (files lost in a crash)
+  const migrations = join(dir, "migrations"); // written by the openMigrated test above
+  const dataDir = join(dir, "healed");
+  const conn = await openMigrated({ dataDir, blankDir: blank }, migrations);
+  try {
+    await conn.runner.query("INSERT INTO note (body) VALUES ($1)", ["空巢老人"]);
+    expect(await conn.runner.query("SELECT body FROM note", [])).toEqual([{ body: "空巢老人" }]);
+  } finally {
+    await conn.close();
+  }
+  expect(existsSync(blank)).toBe(false); // the next new database makes a new blank
+  await createEmbeddedDatabase(join(dir, "after-heal"), blank);
+  expect(await run(join(dir, "after-heal"), "SELECT 5 AS five")).toEqual([{ five: 5 }]);
+}, 120_000);
+
 it("still creates the database when the blank cannot be kept (a file where its folder would be)", async () => {
   const file = join(dir, "not-a-folder");
   writeFileSync(file, "x");
